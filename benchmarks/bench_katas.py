@@ -1,0 +1,61 @@
+"""Start-up and grading speed, as ratios measured in this one run.
+
+Each grade runs `dlprep grade KATA --file <reference> --device cpu` end to end (the learner's
+process included) and is compared with `python -c "import torch"` timed alternately with it,
+so both see the same machine load. Data goes to a temporary DLPREP_HOME.
+"""
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from dlprep import paths
+from dlprep.katas.catalog import load
+
+REPEATS = 5
+DLPREP = [sys.executable, "-m", "dlprep"]
+
+
+def wall(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - started
+
+
+def median_pair(first: list[str], second: list[str], env: dict[str, str]) -> tuple[float, float]:
+    a, b = [], []
+    for _ in range(REPEATS):
+        a.append(wall(first, env))
+        b.append(wall(second, env))
+    return statistics.median(a), statistics.median(b)
+
+
+def main() -> None:
+    scratch = Path(tempfile.mkdtemp(prefix="dlprep-bench-"))
+    env = {**os.environ, "DLPREP_HOME": str(scratch / "home"), "DLPREP_WORKSPACE": str(scratch / "ws")}
+    try:
+        baseline, help_s = median_pair([sys.executable, "-c", "pass"], [*DLPREP, "--help"], env)
+        _, list_s = median_pair([sys.executable, "-c", "pass"], [*DLPREP, "list"], env)
+        print(f"python -c pass: {baseline:.3f} s")
+        print(f"dlprep --help: {help_s:.3f} s (target < 0.3 s)")
+        print(f"dlprep list: {list_s:.3f} s (target < 0.3 s)")
+        for kata in load().katas:
+            submission = scratch / f"{kata.id}.py"
+            shutil.copyfile(paths.reference(kata.id), submission)
+            torch_s, grade_s = median_pair(
+                [sys.executable, "-c", "import torch"],
+                [*DLPREP, "grade", kata.id, "--file", str(submission), "--device", "cpu"],
+                env,
+            )
+            print(f"dlprep grade {kata.id}: {grade_s:.2f} s = {grade_s / torch_s:.2f} x import torch ({torch_s:.2f} s) (target <= 1.5 x)")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

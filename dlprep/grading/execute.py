@@ -1,0 +1,152 @@
+"""Calls an implementation on one case and describes what came back.
+
+The same code runs in the learner's process (on the submission) and in the grader's (on the
+reference and the known mistakes), so both sides are called and described identically.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from dlprep.grading.spec import DEVICE, Case
+
+
+class ProtocolError(Exception):
+    """The submission returned something the kata's signature rules out."""
+
+
+def materialize(case: Case, framework: str, device: str) -> dict[str, Any]:
+    """The case's arguments as the implementation receives them: fresh copies, on `device`."""
+    if framework != "torch":
+        return {name: _as_numpy(value, case.dtype) for name, value in case.args.items()}
+    import torch
+
+    dtype = getattr(torch, case.dtype)
+
+    def convert(value: Any, requires_grad: bool) -> Any:
+        if isinstance(value, np.ndarray):
+            if device == "meta":
+                target = dtype if value.dtype.kind == "f" else torch.from_numpy(value[:0].copy()).dtype
+                return torch.empty(value.shape, dtype=target, device="meta")
+            tensor = torch.from_numpy(value.copy())
+            if value.dtype.kind == "f":
+                tensor = tensor.to(dtype=dtype)
+            tensor = tensor.to(device)
+            return tensor.requires_grad_(requires_grad and tensor.is_floating_point())
+        if isinstance(value, (list, tuple)):
+            return type(value)(convert(v, requires_grad) for v in value)
+        return device if value == DEVICE else value
+
+    return {name: convert(value, name in case.grad) for name, value in case.args.items()}
+
+
+def _as_numpy(value: Any, dtype: str) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.astype(dtype) if value.dtype.kind == "f" else value.copy()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_as_numpy(v, dtype) for v in value)
+    return value
+
+
+def describe(value: Any) -> dict[str, Any]:
+    """A plain record of a returned value: kind, dtype, device, shape and data."""
+    if value is None:
+        return {"kind": "none"}
+    module = type(value).__module__
+    if module.startswith("torch") and hasattr(value, "device") and hasattr(value, "dtype"):
+        tensor = value.detach()
+        data = None if tensor.device.type == "meta" else tensor.cpu().resolve_conj().numpy().copy()
+        return {
+            "kind": "tensor",
+            "dtype": str(tensor.dtype).removeprefix("torch."),
+            "device": tensor.device.type,
+            "shape": list(tensor.shape),
+            "data": data,
+        }
+    if isinstance(value, np.ndarray):
+        return {"kind": "ndarray", "dtype": str(value.dtype), "shape": list(value.shape), "data": value.copy()}
+    if isinstance(value, (bool, np.bool_)):
+        return {"kind": "bool", "data": np.asarray(bool(value))}
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return {"kind": "scalar", "dtype": type(value).__name__, "shape": [], "data": np.asarray(float(value))}
+    return {"kind": "other", "type": type(value).__name__}
+
+
+def flatten(value: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """Name each returned value: `output`, `weights`, or `grads[0][1]` inside sequences."""
+    if len(names) == 1:
+        return _flatten_into({}, names[0], value, nested=False)
+    if not isinstance(value, (tuple, list)) or len(value) != len(names):
+        count = len(value) if isinstance(value, (tuple, list)) else 1
+        raise ProtocolError(f"returned {count} value(s); expected {len(names)}: ({', '.join(names)})")
+    flat: dict[str, Any] = {}
+    for name, item in zip(names, value):
+        _flatten_into(flat, name, item, nested=True)
+    return flat
+
+
+def _flatten_into(flat: dict[str, Any], name: str, value: Any, nested: bool) -> dict[str, Any]:
+    if nested and isinstance(value, (tuple, list)):
+        for index, item in enumerate(value):
+            _flatten_into(flat, f"{name}[{index}]", item, nested=True)
+    else:
+        flat[name] = value
+    return flat
+
+
+def call(impl: ModuleType, checks: ModuleType, case: Case, args: dict[str, Any]) -> Any:
+    run = getattr(checks, "run", None)
+    if run is not None:
+        return run(impl, case, args)
+    return getattr(impl, case.call)(**args)
+
+
+def execute(impl: ModuleType, checks: ModuleType, case: Case, framework: str, device: str) -> dict[str, Any]:
+    """Run `case` on `impl`; return described outputs, input gradients and inputs afterwards."""
+    args = materialize(case, framework, device)
+    flat = flatten(call(impl, checks, case, args), case.outputs)
+    grads = {}
+    if case.grad and device != "meta":
+        grads = _backward(flat, case, args)
+    return {
+        "outputs": {name: describe(value) for name, value in flat.items()},
+        "grads": grads,
+        "inputs_after": {name: describe(value) for name, value in args.items() if _is_array(value)},
+    }
+
+
+def _is_array(value: Any) -> bool:
+    return isinstance(value, np.ndarray) or type(value).__module__.startswith("torch")
+
+
+def _backward(flat: dict[str, Any], case: Case, args: dict[str, Any]) -> dict[str, Any]:
+    import torch
+
+    floating = [(name, v) for name, v in flat.items() if isinstance(v, torch.Tensor) and v.is_floating_point()]
+    if len(floating) != len(case.upstream):
+        raise ProtocolError(f"returned {len(floating)} floating tensor(s); expected {len(case.upstream)}")
+    for name, value in floating:
+        if value.grad_fn is None and not value.requires_grad:
+            raise ProtocolError(
+                f"`{name}` is not connected to the inputs by autograd (no grad_fn): "
+                "was something detached, or computed with .item(), .data or NumPy?"
+            )
+    torch.autograd.backward(
+        [value for _, value in floating],
+        [torch.as_tensor(g, dtype=value.dtype, device=value.device) for g, (_, value) in zip(case.upstream, floating)],
+    )
+    grads: dict[str, Any] = {}
+    for name in case.grad:
+        _collect_grads(grads, name, args[name])
+    return grads
+
+
+def _collect_grads(grads: dict[str, Any], name: str, value: Any) -> None:
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _collect_grads(grads, f"{name}[{index}]", item)
+    elif value.is_floating_point():
+        grads[name] = describe(value.grad)

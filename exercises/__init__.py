@@ -1,0 +1,1 @@
+"""Stubs the learner starts from, one file per kata id."""

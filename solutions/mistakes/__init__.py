@@ -1,0 +1,1 @@
+"""Known-mistake variants of each reference, used to diagnose failing submissions."""

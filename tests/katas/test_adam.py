@@ -1,0 +1,185 @@
+"""The `adam` reference against torch.optim.Adam / AdamW, and the kata's checks."""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dlprep.grading import forbidden, grader
+from dlprep.grading.execute import execute
+from dlprep.katas.catalog import load
+
+from .strategies import reference, rng, seeds, small
+
+KATA = load().get("adam")
+TORCH = {"Adam": torch.optim.Adam, "AdamW": torch.optim.AdamW}
+
+shapes = st.lists(st.lists(small, min_size=0, max_size=3).map(tuple), min_size=1, max_size=3)
+hyper = st.fixed_dictionaries({
+    "lr": st.floats(1e-4, 0.3),
+    "betas": st.tuples(st.floats(0.0, 0.99), st.floats(0.5, 0.9999)),
+    "eps": st.sampled_from([1e-8, 1e-6, 1e-3]),
+    "weight_decay": st.sampled_from([0.0, 1e-2]) | st.floats(0.0, 0.3),
+})
+
+
+def _trajectories(cls, params, grads, **kwargs):
+    """Parameters after every step of `cls` fed the gradient sequence `grads` (None = skipped)."""
+    leaves = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in params]
+    optimizer = cls((p for p in leaves), **kwargs)
+    history = []
+    for row in grads:
+        for p, g in zip(leaves, row):
+            p.grad = None if g is None else torch.tensor(g, dtype=torch.float64)
+        optimizer.step()
+        optimizer.zero_grad()
+        history.append([p.detach().clone() for p in leaves])
+    return history
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+@settings(max_examples=25, deadline=None)
+@given(shapes=shapes, steps=st.integers(1, 30), hyper=hyper, grad_size=st.sampled_from([1e-7, 1.0, 1e3]), seed=seeds)
+def test_reference_trajectory_equals_torch_optim(name, shapes, steps, hyper, grad_size, seed):
+    r = rng(seed)
+    params = [r.standard_normal(shape) for shape in shapes]
+    grads = [
+        [None if r.random() < 0.2 else (r.standard_normal(shape) * grad_size if r.random() < 0.9 else np.zeros(shape))
+         for shape in shapes]
+        for _ in range(steps)
+    ]
+    ours = _trajectories(getattr(reference("adam"), name), params, grads, **hyper)
+    theirs = _trajectories(TORCH[name], params, grads, **hyper)
+    for t, (mine, want) in enumerate(zip(ours, theirs)):
+        for i, (a, b) in enumerate(zip(mine, want)):
+            torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12, msg=lambda m: f"step {t + 1}, param {i}: {m}")
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+def test_defaults_equal_torch_optim(name):
+    ref = getattr(reference("adam"), name)
+    r = rng(0)
+    params = [r.standard_normal((3, 4)), r.standard_normal(5)]
+    grads = [[r.standard_normal((3, 4)), r.standard_normal(5)] for _ in range(10)]
+    for mine, want in zip(_trajectories(ref, params, grads), _trajectories(TORCH[name], params, grads)):
+        for a, b in zip(mine, want):
+            torch.testing.assert_close(a, b, rtol=1e-12, atol=0.0)
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_reference_runs_on_meta(name, dtype):
+    params = [torch.empty(3, 4, dtype=dtype, device="meta", requires_grad=True), torch.empty((), dtype=dtype, device="meta", requires_grad=True)]
+    optimizer = getattr(reference("adam"), name)(iter(params), lr=0.1, weight_decay=0.1)
+    for _ in range(3):
+        for p in params:
+            p.grad = torch.empty_like(p)
+        optimizer.step()
+        optimizer.zero_grad()
+    for p, shape in zip(params, [(3, 4), ()]):
+        assert p.device.type == "meta" and p.dtype == dtype and tuple(p.shape) == shape and p.grad is None
+    for state in optimizer.state:
+        assert state["t"] == 3
+        assert all(state[k].device.type == "meta" and state[k].dtype == dtype for k in "mv")
+
+
+def _torch_impl(**options):
+    return types.SimpleNamespace(**{name: (lambda p, _c=cls, **kw: _c(p, **options, **kw)) for name, cls in TORCH.items()})
+
+
+@pytest.mark.parametrize("foreach", [False, True])
+def test_torch_optim_passes_every_case(foreach):
+    """What the grader expects (the reference) is what torch.optim does, within the grader's tolerances."""
+    checks, cases, ref = grader.checks_module(KATA), grader.make_cases(KATA), grader.reference(KATA)
+    impl = _torch_impl(foreach=foreach)
+    for case in cases:
+        expected = execute(ref, checks, case, "torch", "cpu")
+        actual = execute(impl, checks, case, "torch", "cpu")
+        failed = [d.message for d in grader.differences_from(checks, case, actual, expected, "cpu") if not d.passed]
+        assert not failed, (case.name, failed)
+
+
+def test_cases_cover_what_the_contract_asks():
+    cases = grader.make_cases(KATA)
+    assert {c.call for c in cases} == {"Adam", "AdamW"}
+    assert {c.dtype for c in cases} == {"float32", "float64"}
+    for call in ("Adam", "AdamW"):
+        mine = [c for c in cases if c.call == call]
+        assert any(g is None for c in mine for row in c.args["grads"] for g in row), call
+        assert any(g is not None and not g.any() for c in mine for row in c.args["grads"] for g in row), call
+        tiny = [c for c in mine if c.dtype == "float64" and max(np.abs(g).max() for row in c.args["grads"] for g in row if g is not None) < 1e-6]
+        assert tiny, f"{call}: no float64 case with gradients of size 1e-7"
+        assert len({tuple(sorted((k, str(v)) for k, v in c.args.items() if k not in ("params", "grads"))) for c in mine}) >= 4
+        assert all(len(c.args["params"]) >= 2 for c in mine if c.args["params"][0].size > 1)
+
+
+class _Lazy:
+    """Correct steps (delegated to torch.optim), but zero_grad does `zero_grad_behaviour`."""
+
+    def __init__(self, params, zero_grad_behaviour, **kwargs):
+        self.params = list(params)
+        self.inner = torch.optim.Adam(self.params, **kwargs)
+        self.behaviour = zero_grad_behaviour
+
+    def step(self):
+        self.inner.step()
+
+    def zero_grad(self):
+        for p in self.params:
+            if p.grad is not None:
+                self.behaviour(p)
+
+
+@pytest.mark.parametrize(
+    "behaviour, cleared",
+    [(lambda p: None, False), (lambda p: p.grad.zero_(), True), (lambda p: setattr(p, "grad", None), True)],
+    ids=["does-nothing", "zeros", "none"],
+)
+def test_run_checks_zero_grad(behaviour, cleared):
+    checks, cases = grader.checks_module(KATA), grader.make_cases(KATA)
+    case = next(c for c in cases if c.call == "Adam")
+    impl = types.SimpleNamespace(Adam=lambda p, **kw: _Lazy(p, behaviour, **kw))
+    result = execute(impl, checks, case, "torch", "cpu")
+    assert bool(result["outputs"]["grads_cleared_by_zero_grad"]["data"]) is cleared
+    ref = execute(grader.reference(KATA), checks, case, "torch", "cpu")
+    failed = [d for d in grader.differences_from(checks, case, result, ref, "cpu") if not d.passed]
+    assert bool(failed) is not cleared
+    if not cleared:
+        assert "grads_cleared_by_zero_grad" in failed[0].message
+
+
+def test_run_names_the_class_or_zero_grad_when_not_implemented():
+    checks, cases = grader.checks_module(KATA), grader.make_cases(KATA)
+    case = next(c for c in cases if c.call == "AdamW")
+
+    class NoStep:
+        def __init__(self, params, **kwargs):
+            self.params = list(params)
+
+        def step(self):
+            raise NotImplementedError
+
+        def zero_grad(self):
+            raise NotImplementedError
+
+    class NoZeroGrad(NoStep):
+        def step(self):
+            pass
+
+    with pytest.raises(NotImplementedError) as info:
+        execute(types.SimpleNamespace(AdamW=NoStep), checks, case, "torch", "cpu")
+    assert info.value.args == ("AdamW",)
+    with pytest.raises(NotImplementedError) as info:
+        execute(types.SimpleNamespace(AdamW=NoZeroGrad), checks, case, "torch", "cpu")
+    assert info.traceback[-1].name == "zero_grad"
+
+
+def test_subclassing_torch_optim_is_forbidden():
+    source = "import torch\n\nclass Adam(torch.optim.Optimizer):\n    pass\n"
+    assert [use.api for use in forbidden.scan(source, KATA.forbidden)] == ["torch.optim.Optimizer"]
+    assert forbidden.scan("from torch import optim\n", KATA.forbidden)

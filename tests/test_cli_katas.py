@@ -205,3 +205,21 @@ def test_ctrl_c_during_a_grade_stops_the_learners_process(tmp_path):
     assert "Interrupted" in stderr
     time.sleep(0.2)
     assert learner_processes() == []
+
+
+def test_grade_all_grades_every_started_kata(workspace):
+    invoke("exercise", "attention")
+    invoke("exercise", "lstm")
+    (workspace / "lstm.py").write_text(paths.reference("lstm").read_text())
+    result = invoke("grade", "--all", "--json")
+    assert result.exit_code == 1
+    reports = {report["kata"]: report for report in json.loads(result.stdout)}
+    assert set(reports) == {"attention", "lstm"}
+    assert reports["lstm"]["passed"] and not reports["attention"]["passed"]
+    table = invoke("grade", "--all").output
+    assert "1 of 2 katas passed" in table
+
+
+def test_grade_all_refuses_a_kata_argument():
+    result = runner.invoke(app, ["grade", "attention", "--all"])
+    assert result.exit_code == 2

@@ -107,9 +107,10 @@ def exercise(
 def grade(
     kata_id: Annotated[Optional[str], typer.Argument(help="Kata id; default: the kata whose file you saved last.", show_default=False)] = None,
     file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Grade this file instead of your workspace copy.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Grade every kata you have started, then summarise.")] = False,
     device: Annotated[DeviceChoice, typer.Option(help="auto: the CPU, plus CUDA when available; all: both, CUDA required.")] = DeviceChoice.auto,
-    as_json: Annotated[bool, typer.Option("--json", help="Print only the grade as one JSON object.")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds your code may run in all.", min=1)] = 60.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print only the grade as one JSON object (a list with --all).")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds your code may run, per kata.", min=1)] = 60.0,
     workspace_dir: WorkspaceOpt = None,
 ) -> None:
     """Run the kata's checks on your implementation and say exactly what is wrong.
@@ -117,18 +118,26 @@ def grade(
     Your code runs in its own process with a time and memory limit; it is compared with a
     hidden reference outside that process. Exit status: 0 passed, 1 failed, 2 usage error.
 
-    Examples: [cyan]dlprep grade[/cyan], [cyan]dlprep grade lstm --device cuda[/cyan], [cyan]dlprep grade adam --file my_adam.py --json[/cyan]
+    Examples: [cyan]dlprep grade[/cyan], [cyan]dlprep grade lstm --device cuda[/cyan], [cyan]dlprep grade adam --file my_adam.py --json[/cyan], [cyan]dlprep grade --all[/cyan]
     """
     catalog = load()
-    if kata_id is None:
-        kata_id = progress.last_worked_on(catalog.ids(), workspace_dir)
-        if kata_id is None:
+    if every and (kata_id or file):
+        fail("--all grades your workspace: give no KATA and no --file with it.")
+    if every:
+        targets = [(k, paths.learner_copy(k.id, workspace_dir)) for k in catalog.katas if paths.learner_copy(k.id, workspace_dir).is_file()]
+        if not targets:
             fail("nothing to grade yet: start a kata with `dlprep exercise ID` (see `dlprep list`).")
-    kata = _kata(kata_id)
-    target = file or paths.learner_copy(kata.id, workspace_dir)
-    if not target.is_file():
-        hint = "" if file else f" Run `dlprep exercise {kata.id}` to create it."
-        fail(f"no file to grade at {target}.{hint}")
+    else:
+        if kata_id is None:
+            kata_id = progress.last_worked_on(catalog.ids(), workspace_dir)
+            if kata_id is None:
+                fail("nothing to grade yet: start a kata with `dlprep exercise ID` (see `dlprep list`).")
+        kata = _kata(kata_id)
+        target = file or paths.learner_copy(kata.id, workspace_dir)
+        if not target.is_file():
+            hint = "" if file else f" Run `dlprep exercise {kata.id}` to create it."
+            fail(f"no file to grade at {target}.{hint}")
+        targets = [(kata, target)]
     from dlprep.grading import grader
 
     try:
@@ -137,25 +146,30 @@ def grade(
             raise RuntimeError("--device all needs CUDA, and PyTorch sees no CUDA device here")
     except RuntimeError as exc:
         fail(str(exc))
-    try:
-        if as_json or not console.is_terminal:
-            report = grader.grade(kata, target, devices, timeout_s=timeout)
-        else:
-            with console.status(f"Grading {kata.id} on {', '.join(devices)}…"):
-                report = grader.grade(kata, target, devices, timeout_s=timeout)
-    except KeyboardInterrupt:
-        err_console.print("Interrupted: your code was stopped; nothing was recorded.")
-        raise typer.Exit(130)
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"could not read {target}: {exc}")
-    progress.record_grade(kata.id, report.passed, report.devices, report.duration_s, report.file, report.error.kind if report.error else None)
-    if as_json:
-        print(json.dumps(report.to_dict(), indent=2))
-    else:
-        from dlprep.cli.render import render_report
+    from dlprep.cli.render import grading_progress, render_report, render_summary
 
-        render_report(console, report)
-    raise typer.Exit(0 if report.passed else 1)
+    reports = []
+    try:
+        with grading_progress(console, len(targets), visible=not as_json and console.is_terminal) as advance:
+            for kata, target in targets:
+                advance(f"Grading {kata.id} on {', '.join(devices)}…")
+                try:
+                    report = grader.grade(kata, target, devices, timeout_s=timeout)
+                except (OSError, UnicodeDecodeError) as exc:
+                    fail(f"could not read {target}: {exc}")
+                progress.record_grade(kata.id, report.passed, report.devices, report.duration_s, report.file, report.error.kind if report.error else None)
+                reports.append(report)
+    except KeyboardInterrupt:
+        err_console.print(f"Interrupted: the kata being graded was stopped; {len(reports)} grade(s) finished before were recorded.")
+        raise typer.Exit(130)
+    if as_json:
+        documents = [report.to_dict() for report in reports]
+        print(json.dumps(documents if every else documents[0], indent=2))
+    elif every:
+        render_summary(console, reports)
+    else:
+        render_report(console, reports[0])
+    raise typer.Exit(0 if all(report.passed for report in reports) else 1)
 
 
 def hint(kata_id: KataArg) -> None:

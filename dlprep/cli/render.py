@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -45,3 +48,38 @@ def render_report(console: Console, report: GradeReport) -> None:
         console.print(f"[bold red]✘ {report.kata} not passed[/bold red]: {report.error.kind}")
     else:
         console.print(f"[bold red]✘ {report.kata} not passed[/bold red]: {failed} of {len(report.checks)} checks failed on {devices}")
+
+
+@contextmanager
+def grading_progress(console: Console, total: int, *, visible: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar over the katas being graded; `advance(label)` starts the next one."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    if not visible:
+        yield lambda label: None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("", total=total)
+        started = False
+
+        def advance(label: str) -> None:
+            nonlocal started
+            bar.update(task, description=label, advance=1 if started else 0)
+            started = True
+
+        yield advance
+
+
+def render_summary(console: Console, reports: list[GradeReport]) -> None:
+    table = Table(title="dlprep grade --all", title_justify="left")
+    for column in ("kata", "result", "checks", "likely mistake / error", "time"):
+        table.add_column(column, justify="right" if column == "time" else "left", overflow="fold")
+    for report in reports:
+        failed = sum(not check.passed for check in report.checks)
+        verdict = "[green]passed[/green]" if report.passed else "[red]not passed[/red]"
+        detail = report.error.kind if report.error else ", ".join(d.mistake for d in report.diagnosis)
+        table.add_row(report.kata, verdict, f"{len(report.checks) - failed}/{len(report.checks)}", detail, f"{report.duration_s:.1f} s")
+    console.print(table)
+    passed = sum(report.passed for report in reports)
+    console.print(f"{passed} of {len(reports)} katas passed. Details: [cyan]dlprep grade KATA[/cyan]")

@@ -114,7 +114,12 @@ def execute(impl: ModuleType, checks: ModuleType, case: Case, framework: str, de
     return {
         "outputs": {name: describe(value) for name, value in flat.items()},
         "grads": grads,
-        "inputs_after": {name: describe(value) for name, value in args.items() if _is_array(value)},
+        "inputs_after": {
+            name: describe(value)
+            for arg, given in args.items()
+            for name, value in _flatten_into({}, arg, given, nested=True).items()
+            if _is_array(value)
+        },
     }
 
 

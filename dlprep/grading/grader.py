@@ -30,7 +30,9 @@ def checks_module(kata: Kata) -> ModuleType:
 
 
 def make_cases(kata: Kata) -> list[Case]:
-    return checks_module(kata).cases(np.random.default_rng(SEED))
+    checks = checks_module(kata)
+    # FRESH_SEED katas (statistical ones) draw new cases every time, from OS entropy.
+    return checks.cases(np.random.default_rng(None if getattr(checks, "FRESH_SEED", False) else SEED))
 
 
 def load_module(path: Path, name: str, overrides: dict[str, Any] | None = None) -> ModuleType:
@@ -102,7 +104,7 @@ def _static_error(kata: Kata, source: str) -> GradeError | None:
 
 def _run(kata: Kata, file: Path, devices: list[str], report: GradeReport, timeout_s: float, memory_bytes: int) -> None:
     checks = checks_module(kata)
-    cases = checks.cases(np.random.default_rng(SEED))
+    cases = make_cases(kata)
     meta_cases = []
     if kata.framework == "torch" and getattr(checks, "META", True):
         # Values are meaningless on `meta`, but a tensor created on the wrong device shows:
@@ -195,28 +197,42 @@ def differences_from(
     """Every comparison one case makes: outputs, gradients, and inputs left unchanged."""
     tol = tolerance(case)
     if case.compare == "self":
-        wanted = checks.self_expected(case, {name: rec.get("data") for name, rec in actual["outputs"].items()})
-        return [
-            compare.compare_values(name, np.asarray(actual["outputs"][name]["data"]), np.asarray(value), tol)
-            for name, value in wanted.items()
-        ]
-    differences = []
-    groups = (("outputs", ""),) if device == "meta" else (("outputs", ""), ("grads", "gradient of "))
-    for group, label in groups:
-        for name, want in expected[group].items():
-            got = actual[group].get(name)
-            if got is None:
-                differences.append(compare.Difference(False, f"no {label}`{name}` came back"))
-                continue
-            difference = compare.compare(label + name, got, want, tol, expect_device=device)
-            if not difference.passed and group == "grads" and got["kind"] == "none":
-                difference = compare.Difference(False, f"no gradient reached `{name}`: is something detached from the graph?")
-            differences.append(difference)
-    for name, want in expected["inputs_after"].items():
+        differences = _self_consistency(checks, case, actual, tol)
+    elif case.compare == "judge":
+        differences = checks.judge(case, {name: record.get("data") for name, record in actual["outputs"].items()})
+    else:
+        differences = []
+        groups = (("outputs", ""),) if device == "meta" else (("outputs", ""), ("grads", "gradient of "))
+        for group, label in groups:
+            for name, want in expected[group].items():
+                got = actual[group].get(name)
+                if got is None:
+                    differences.append(compare.Difference(False, f"no {label}`{name}` came back"))
+                    continue
+                difference = compare.compare(label + name, got, want, tol, expect_device=device)
+                if not difference.passed and group == "grads" and got["kind"] == "none":
+                    difference = compare.Difference(False, f"no gradient reached `{name}`: is something detached from the graph?")
+                differences.append(difference)
+    for name, want in expected.get("inputs_after", {}).items():
         got = actual["inputs_after"].get(name)
-        if got is not None and not compare.matches(got, want, compare.Tolerance(0.0, 0.0)):
-            differences.append(compare.Difference(False, f"your code modified its input `{name}` in place; inputs are read-only"))
+        if got is None:
+            continue
+        if name.split("[")[0] in case.updates:
+            differences.append(compare.compare(f"{name} after the call", got, want, tol, expect_device=device))
+        elif not compare.matches(got, want, compare.Tolerance(0.0, 0.0)):
+            # Listed first: a modified input explains every other difference.
+            differences.insert(0, compare.Difference(False, f"your code modified its input `{name}` in place; inputs are read-only"))
     return differences
+
+
+def _self_consistency(checks: ModuleType, case: Case, actual: dict[str, Any], tol: compare.Tolerance) -> list[compare.Difference]:
+    """Outputs checked against what the submission's own other outputs imply (central differences)."""
+    outputs = actual["outputs"]
+    unusable = [name for name, record in outputs.items() if record.get("data") is None]
+    if unusable:
+        return [compare.Difference(False, f"`{unusable[0]}` is not a number or array")]
+    wanted = checks.self_expected(case, {name: record["data"] for name, record in outputs.items()})
+    return [compare.compare_values(name, np.asarray(outputs[name]["data"]), np.asarray(value), tol) for name, value in wanted.items()]
 
 
 def _agrees(checks: ModuleType, case: Case, actual: dict[str, Any], expected: dict[str, Any]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,9 +28,14 @@ class Check:
             "device": self.device,
             "passed": self.passed,
             "message": self.message,
-            "max_abs_err": self.max_abs_err,
-            "max_rel_err": self.max_rel_err,
+            "max_abs_err": _finite_or_none(self.max_abs_err),
+            "max_rel_err": _finite_or_none(self.max_rel_err),
         }
+
+
+def _finite_or_none(value: float | None) -> float | None:
+    """JSON has no infinity or NaN: an error that large is reported as null beside a failed check."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 @dataclass(frozen=True)

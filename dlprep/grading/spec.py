@@ -7,7 +7,12 @@ by the learner's process too. It provides
 - optionally `run(impl, case, args)`: how to call an implementation when calling
   `getattr(impl, case.call)(**args)` is not enough (optimizers, gradient checks);
 - optionally `self_expected(case, outputs)`: for `Case.compare == "self"`, what the
-  outputs should be given the submission's own other outputs (central differences).
+  outputs should be given the submission's own other outputs (central differences);
+- optionally `judge(case, outputs) -> list[compare.Difference]`: for
+  `Case.compare == "judge"`, a verdict on the outputs alone (statistical tests);
+- optionally `FRESH_SEED = True`: draw new cases on every grade (statistical katas,
+  so that no lucky seed lets a wrong implementation pass); otherwise cases are fixed;
+- optionally `META = False`: skip the `meta`-device check (torch katas).
 
 Known mistakes (`solutions/mistakes/<id>.py`) are `Mistake`s: a reference with some
 functions replaced.
@@ -38,7 +43,10 @@ class Case:
     """Names of the returned values, in order; nested ones are named `name[i]`."""
     scale: float | None = None
     """Magnitude that absolute tolerances scale with; defaults to the largest input."""
-    compare: Literal["reference", "self"] = "reference"
+    compare: Literal["reference", "self", "judge"] = "reference"
+    updates: tuple[str, ...] = ()
+    """Arguments the function updates in place by contract (running statistics), compared
+    with the reference's after the call instead of being required unchanged."""
     note: str = ""
     """What this case is built to expose, shown when it fails."""
 

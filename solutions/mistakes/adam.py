@@ -2,7 +2,8 @@
 
 `_optimizers(...)` builds an (Adam, AdamW) pair with one thing changed. Mistakes in Adam's
 own update (moments, bias correction, ε, the step count) replace both classes, since AdamW
-is Adam plus a decay; mistakes in the weight decay replace only the class they concern.
+is Adam plus a decay; mistakes in the weight decay replace only the class they concern, and `not-in-place` replaces
+Adam only, so that it is recognised whether AdamW's decay is written in place or not.
 """
 
 import torch
@@ -42,6 +43,7 @@ def _optimizers(
     denominator=lambda v_hat, eps: v_hat.sqrt() + eps,
     adam_decay=_l2,
     adamw_decay=_decoupled,
+    in_place=True,
 ):
     class Adam:
         decay = adam_decay
@@ -59,7 +61,10 @@ def _optimizers(
             for p, state in zip(self.params, self.state):
                 if p.grad is None:
                     continue
-                g = self.decay(p, p.grad)
+                g = p.grad
+                if not in_place:
+                    p = p.detach().clone()  # `p = p - ...` rebinds a name: the parameter never moves
+                g = self.decay(p, g)
                 state["t"] += 1
                 t = (self.t if shared_t else state["t"]) + t_offset
                 m, v = first_moment(state["m"], g, beta1), second_moment(state["v"], g, beta2)
@@ -128,6 +133,14 @@ MISTAKES = [
         "be the (uncentred) variance of the gradient, so it is non-negative and √v̂ has the units "
         "of g; averaging g makes v negative and √v̂ NaN.",
         **_optimizers(second_moment=_ema),
+    ),
+    mistake(
+        "not-in-place",
+        "The parameters never change: the update builds a new tensor (`p = p - lr * ...`, or "
+        "stores it in a list) instead of changing the parameter itself. The model holds the "
+        "original tensors, so step() must update them in place, under torch.no_grad(): "
+        "`p.sub_(lr * m̂ / (√v̂ + ε))`, `p.mul_(...)`, or `p.data = ...`.",
+        Adam=_optimizers(in_place=False)["Adam"],  # told by Adam's cases, however AdamW's decay is written
     ),
     mistake(
         "decoupled-decay-in-adam",

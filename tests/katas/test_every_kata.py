@@ -62,12 +62,19 @@ def test_mistake_fails_and_is_diagnosed(kata, mistake):
     assert [d.mistake for d in report.diagnosis] == [mistake.id]
 
 
+@pytest.mark.parametrize("kata", KATAS, ids=lambda k: k.id)
+def test_every_kata_has_three_known_mistakes_and_hints(kata):
+    assert len(grader.mistakes(kata)) >= 3
+    assert len(kata.hints) >= 3 and "TODO" not in kata.hints
+
+
 def test_contract_mistake_ids_exist():
     required = {
         "attention": {"no-scale", "wrong-softmax-dim", "inverted-mask"},
         "lstm": {"gate-order", "missing-cell-tanh"},
         "adam": {"no-bias-correction", "eps-inside-sqrt"},
         "backprop": {"sum-not-mean", "unstable-softmax"},
+        "gru": {"guide-update-convention"},
     }
     for kata_id, ids in required.items():
         assert ids <= {m.id for m in grader.mistakes(load().get(kata_id))}, kata_id

@@ -19,7 +19,8 @@ OUTPUTS = ("trajectory", "grads_cleared_by_zero_grad")
 def run(impl, case, args):
     import torch
 
-    params = [p.requires_grad_() for p in args["params"]]  # leaves, as a model's parameters are
+    # Copies: the arguments themselves must stay as they were (the grader checks inputs exactly).
+    params = [p.detach().clone().requires_grad_() for p in args["params"]]  # leaves, as a model's are
     hyper = {k: v for k, v in args.items() if k not in ("params", "grads")}
     calling = "__init__"
     try:
@@ -28,7 +29,7 @@ def run(impl, case, args):
         cleared = torch.ones((), dtype=torch.bool, device=params[0].device)
         for grads in args["grads"]:
             for p, g in zip(params, grads):
-                p.grad = g
+                p.grad = None if g is None else g.clone()  # zero_grad may zero it in place
             calling = "step"
             optimizer.step()
             for row, p in zip(history, params):

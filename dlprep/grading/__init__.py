@@ -1,0 +1,1 @@
+"""Grading: the learner's process, the comparisons, the diagnosis."""

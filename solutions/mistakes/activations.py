@@ -1,0 +1,3 @@
+"""Known mistakes for `activations` (being written)."""
+
+MISTAKES = []

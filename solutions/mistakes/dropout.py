@@ -1,0 +1,3 @@
+"""Known mistakes for `dropout` (being written)."""
+
+MISTAKES = []

@@ -1,0 +1,3 @@
+"""Known mistakes for `grad_clipping` (being written)."""
+
+MISTAKES = []

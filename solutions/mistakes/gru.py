@@ -1,0 +1,3 @@
+"""Known mistakes for `gru` (being written)."""
+
+MISTAKES = []

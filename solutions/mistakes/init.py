@@ -1,0 +1,3 @@
+"""Known mistakes for `init` (being written)."""
+
+MISTAKES = []

@@ -1,0 +1,3 @@
+"""Known mistakes for `lr_schedules` (being written)."""
+
+MISTAKES = []

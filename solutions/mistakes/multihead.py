@@ -1,0 +1,3 @@
+"""Known mistakes for `multihead` (being written)."""
+
+MISTAKES = []

@@ -1,0 +1,3 @@
+"""Known mistakes for `optimizers` (being written)."""
+
+MISTAKES = []

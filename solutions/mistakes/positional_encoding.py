@@ -1,0 +1,3 @@
+"""Known mistakes for `positional_encoding` (being written)."""
+
+MISTAKES = []

@@ -1,0 +1,3 @@
+"""Known mistakes for `rnn` (being written)."""
+
+MISTAKES = []

@@ -66,6 +66,17 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX drill_results_topic ON drill_results (topic, answered_at);
     """,
+    # 3: logs are append-only, enforced by the database itself
+    """
+    CREATE TRIGGER card_reviews_append_only_update BEFORE UPDATE ON card_reviews
+    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+    CREATE TRIGGER card_reviews_append_only_delete BEFORE DELETE ON card_reviews
+    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+    CREATE TRIGGER grades_append_only_update BEFORE UPDATE ON grades
+    BEGIN SELECT RAISE(ABORT, 'the grade log is append-only'); END;
+    CREATE TRIGGER grades_append_only_delete BEFORE DELETE ON grades
+    BEGIN SELECT RAISE(ABORT, 'the grade log is append-only'); END;
+    """,
 ]
 
 
@@ -73,22 +84,37 @@ class StoreError(Exception):
     """The database cannot be used; the message says why and what to do."""
 
 
-def _migrate(conn: sqlite3.Connection, location: Path) -> None:
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements; trigger bodies hold semicolons of their own."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    assert not pending.strip(), f"incomplete SQL in a migration: {pending!r}"
+    return statements
+
+
+def _refuse_newer(conn: sqlite3.Connection, location: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
         raise StoreError(
             f"{location} was written by a newer dlprep (schema {version}, this one knows "
             f"{len(MIGRATIONS)}). Upgrade dlprep; the database was left untouched."
         )
+
+
+def _migrate(conn: sqlite3.Connection, location: Path) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
     for number in range(version, len(MIGRATIONS)):
         with conn:
             conn.execute("BEGIN IMMEDIATE")
             # Another process may have migrated while this one waited for the lock.
             if conn.execute("PRAGMA user_version").fetchone()[0] > number:
                 continue
-            for statement in MIGRATIONS[number].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in _statements(MIGRATIONS[number]):
+                conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number + 1}")
 
 
@@ -101,6 +127,7 @@ def connect(location: Path | None = None) -> Iterator[sqlite3.Connection]:
     conn.row_factory = sqlite3.Row
     try:
         try:
+            _refuse_newer(conn, location)  # before WAL: a newer dlprep's file is not touched at all
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             _migrate(conn, location)

@@ -250,10 +250,21 @@ def _files(path: Path) -> list[Path]:
     raise DeckError(f"{path}: no such file or folder")
 
 
+def _read(file: Path, name: str) -> str | DeckProblem:
+    try:
+        return file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        return DeckProblem(name, line, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+    except OSError as exc:
+        return DeckProblem(name, 1, f"cannot be read ({exc.strerror})")
+
+
 def load(path: Path | None = None) -> Deck:
     """Read a deck file or a folder of `.md` files (default: the guide's deck).
 
-    Raises DeckError when nothing can be read; per-card problems are in `Deck.problems`.
+    Cards and files that cannot be read are listed in `Deck.problems`, and the rest is
+    kept; DeckError is raised when no card at all can be read.
     """
     root = path if path is not None else SHIPPED_DIR
     files = _files(root)
@@ -262,17 +273,16 @@ def load(path: Path | None = None) -> Deck:
     deck = Deck()
     for file in files:
         name = display_path(file)
-        try:
-            text = file.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise DeckError(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
-        except OSError as exc:
-            raise DeckError(f"{name}: cannot be read ({exc.strerror})") from exc
-        deck.extend(parse(text, name))
+        text = _read(file, name)
+        if isinstance(text, DeckProblem):
+            deck.problems.append(text)
+        else:
+            deck.extend(parse(text, name))
     _drop_duplicates(deck)
-    if not deck.cards and not deck.problems:
+    if not deck.cards:
+        found = "".join(f"\n  {problem}" for problem in deck.problems)
         raise DeckError(
-            f"{display_path(root)}: no cards found. Write `## id` + `Q:`/`A:` cards, "
+            f"{display_path(root)}: no card could be read{found}\nWrite `## id` + `Q:`/`A:` cards, "
             "`Question::Answer` lines, or question/`?`/answer paragraphs."
         )
     return deck

@@ -31,8 +31,7 @@ class Drill:
 @dataclass(frozen=True)
 class Topic:
     name: str
-    summary: str
-    section: str
+    section: str  # of the guide, where the formula is
     make: Callable[[random.Random], Drill]
 
 
@@ -40,9 +39,9 @@ RELATIVE_TOLERANCE = 0.01
 TOPICS: dict[str, Topic] = {}
 
 
-def _topic(name: str, summary: str, section: str):
+def _topic(name: str, section: str):
     def register(make: Callable[[random.Random], Drill]) -> Callable[[random.Random], Drill]:
-        TOPICS[name] = Topic(name, summary, section, make)
+        TOPICS[name] = Topic(name, section, make)
         return make
 
     return register
@@ -53,7 +52,7 @@ def format_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
 
 
-@_topic("conv-output", "output size of a convolution", "3.2")
+@_topic("conv-output", "3.2")
 def _conv_output(rng: random.Random) -> Drill:
     kernel = rng.choice([1, 3, 5, 7])
     stride = rng.choice([1, 1, 2, 2, 4])
@@ -71,7 +70,7 @@ def _conv_output(rng: random.Random) -> Drill:
     )
 
 
-@_topic("conv-params", "parameters of a convolution layer", "3.2")
+@_topic("conv-params", "3.2")
 def _conv_params(rng: random.Random) -> Drill:
     kernel = rng.choice([1, 3, 5, 7])
     c_in = rng.choice([1, 3, 16, 32, 64, 128])
@@ -88,7 +87,7 @@ def _conv_params(rng: random.Random) -> Drill:
     )
 
 
-@_topic("pool-output", "output size of a pooling layer", "3.2")
+@_topic("pool-output", "3.2")
 def _pool_output(rng: random.Random) -> Drill:
     kernel = rng.choice([2, 3])
     stride = rng.choice([kernel, 2, 1])
@@ -105,7 +104,7 @@ def _pool_output(rng: random.Random) -> Drill:
     )
 
 
-@_topic("sigmoid-bound", "the 0.25ⁿ bound on gradients through sigmoids", "3.1")
+@_topic("sigmoid-bound", "3.1")
 def _sigmoid_bound(rng: random.Random) -> Drill:
     layers = rng.randint(2, 12)
     bound = 0.25**layers
@@ -119,7 +118,7 @@ def _sigmoid_bound(rng: random.Random) -> Drill:
     )
 
 
-@_topic("dropout-scale", "inverted dropout's scale factor", "3.1")
+@_topic("dropout-scale", "3.1")
 def _dropout_scale(rng: random.Random) -> Drill:
     p = rng.choice([0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8])
     scale = 1 / (1 - p)
@@ -133,7 +132,7 @@ def _dropout_scale(rng: random.Random) -> Drill:
     )
 
 
-@_topic("xavier-std", "Xavier (Glorot) initialisation's standard deviation", "3.1")
+@_topic("xavier-std", "3.1")
 def _xavier_std(rng: random.Random) -> Drill:
     n_in = rng.choice([64, 100, 128, 256, 300, 512, 784])
     n_out = rng.choice([10, 32, 64, 100, 128, 256])
@@ -147,7 +146,7 @@ def _xavier_std(rng: random.Random) -> Drill:
     )
 
 
-@_topic("he-std", "He initialisation's standard deviation", "3.1")
+@_topic("he-std", "3.1")
 def _he_std(rng: random.Random) -> Drill:
     n_in = rng.choice([32, 50, 64, 128, 200, 256, 512, 1024])
     std = math.sqrt(2 / n_in)
@@ -160,14 +159,15 @@ def _he_std(rng: random.Random) -> Drill:
     )
 
 
-@_topic("adam-mhat", "Adam's bias-corrected first moment m̂ after t steps", "3.5")
+@_topic("adam-mhat", "3.5")
 def _adam_mhat(rng: random.Random) -> Drill:
     beta1 = rng.choice([0.9, 0.8, 0.5])
     grads = [rng.choice([-2, -1, -0.5, 0.5, 1, 2, 3, 4]) for _ in range(rng.randint(2, 3))]
     m, steps = 0.0, []
     for t, g in enumerate(grads, start=1):
         previous, m = m, beta1 * m + (1 - beta1) * g
-        steps.append(f"m{t} = {beta1}×{previous:.6g} + {format_number(1 - beta1)}×{format_number(g)} = {m:.6g}")
+        shown = format_number(g) if g >= 0 else f"({format_number(g)})"
+        steps.append(f"m{t} = {beta1}×{previous:.6g} + {format_number(1 - beta1)}×{shown} = {m:.6g}")
     t = len(grads)
     m_hat = m / (1 - beta1**t)
     return Drill(
@@ -181,7 +181,7 @@ def _adam_mhat(rng: random.Random) -> Drill:
     )
 
 
-@_topic("attention-size", "entries of the attention matrix", "3.4")
+@_topic("attention-size", "3.4")
 def _attention_size(rng: random.Random) -> Drill:
     batch = rng.choice([1, 2, 8, 16, 32])
     heads = rng.choice([1, 4, 8, 12, 16])
@@ -198,7 +198,7 @@ def _attention_size(rng: random.Random) -> Drill:
     )
 
 
-@_topic("mha-params", "parameters of a multi-head attention layer", "3.4")
+@_topic("mha-params", "3.4")
 def _mha_params(rng: random.Random) -> Drill:
     d_model = rng.choice([64, 128, 256, 512, 768, 1024])
     heads = rng.choice([h for h in (2, 4, 8, 12, 16) if d_model % h == 0])
@@ -214,7 +214,7 @@ def _mha_params(rng: random.Random) -> Drill:
     )
 
 
-@_topic("lstm-params", "parameters of an LSTM layer", "3.3")
+@_topic("lstm-params", "3.3")
 def _lstm_params(rng: random.Random) -> Drill:
     inputs = rng.choice([16, 32, 50, 100, 128, 300])
     hidden = rng.choice([32, 64, 128, 256, 512])
@@ -232,7 +232,7 @@ def _lstm_params(rng: random.Random) -> Drill:
     )
 
 
-@_topic("cosine-lr", "cosine-annealed learning rate at step t", "3.5")
+@_topic("cosine-lr", "3.5")
 def _cosine_lr(rng: random.Random) -> Drill:
     total = rng.choice([100, 200, 1000, 5000, 10000])
     t = rng.randrange(0, total + 1, total // 20)
@@ -249,7 +249,7 @@ def _cosine_lr(rng: random.Random) -> Drill:
     )
 
 
-@_topic("warmup-lr", "linear warmup learning rate at step t", "3.5")
+@_topic("warmup-lr", "3.5")
 def _warmup_lr(rng: random.Random) -> Drill:
     warmup = rng.choice([100, 500, 1000, 2000, 4000])
     t = rng.randrange(1, warmup)

@@ -16,6 +16,7 @@ from dlprep.cards.model import Card
 
 @dataclass(frozen=True)
 class Summary:
+    shown: int
     reviewed: int
     again: int
     due_now: int
@@ -50,6 +51,7 @@ class Session:
         self.cram = cram
         self.limit = limit
         self.states = schedule.load_states(conn)
+        self.shown = 0
         self.reviewed = 0
         self.again = 0
         self._rated: dict[str, Card] = {}
@@ -69,6 +71,11 @@ class Session:
         return len(self.queue)
 
     def next_card(self) -> Card | None:
+        card = self._next()
+        self.shown += card is not None
+        return card
+
+    def _next(self) -> Card | None:
         if self.limit is not None and self.reviewed >= self.limit:
             return None
         if self.queue:
@@ -96,6 +103,7 @@ class Session:
         dues = [self.states[card.id].due for card in self.cards if card.id in self.states]
         later = [due for due in dues if due > now]
         return Summary(
+            shown=self.shown,
             reviewed=self.reviewed,
             again=self.again,
             due_now=sum(due <= now for due in dues),

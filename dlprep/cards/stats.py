@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from fsrs import Card as FsrsCard
 from fsrs import Rating, State
 
 from dlprep.cards import schedule
@@ -87,7 +88,7 @@ def compute(conn: sqlite3.Connection, deck: Deck, now: datetime) -> Stats:
     )
 
 
-def _mastery(deck: Deck, states: dict, now: datetime) -> list[SectionMastery]:
+def _mastery(deck: Deck, states: dict[str, FsrsCard], now: datetime) -> list[SectionMastery]:
     rows = []
     for section in sorted(deck.sections(), key=section_key):
         cards = [card for card in deck.cards if card.section == section]

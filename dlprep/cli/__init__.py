@@ -15,10 +15,11 @@ cards.register(app)
 
 def main() -> None:
     from dlprep.cli.app import err_console
+    from dlprep.clock import ClockError
     from dlprep.store import StoreError
 
     try:
         app()
-    except StoreError as exc:
+    except (StoreError, ClockError) as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False)
         raise SystemExit(1) from None

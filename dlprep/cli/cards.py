@@ -85,16 +85,17 @@ def _database() -> Iterator[sqlite3.Connection]:
     except store.StoreError as exc:
         fail(str(exc), 1)
     except sqlite3.DatabaseError as exc:  # locked past the busy timeout, disk full, damaged later on
-        fail(f"{paths.database()}: {exc}. Nothing rated before this was lost.", 1)
+        fail(f"{paths.database()}: {exc}. Everything saved before this is kept.", 1)
 
 
 def _span(delta: timedelta) -> str:
-    seconds = delta.total_seconds()
+    """A duration as people say it: "40 s", "10 min", "3 h", "8 days"."""
+    seconds = max(0, round(delta.total_seconds()))
     for unit, size in (("day", 86400), ("h", 3600), ("min", 60)):
         if seconds >= size:
             count = round(seconds / size)
             return f"{count} {unit}{'s' if unit == 'day' and count != 1 else ''}"
-    return f"{max(0, round(seconds))} s"
+    return f"{seconds} s"
 
 
 def _local(moment: datetime) -> str:
@@ -106,6 +107,12 @@ def _local(moment: datetime) -> str:
 
 class _Lines:
     """Without a terminal: the answer shows at once, then a rating is read from each line."""
+
+    def __enter__(self) -> _Lines:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        pass
 
     def reveal(self) -> bool:
         return True
@@ -127,52 +134,59 @@ class _Lines:
 
 
 class _Keys:
-    """In a terminal: single key presses, no Enter needed."""
+    """In a terminal: single key presses, no Enter needed.
 
-    @staticmethod
-    def _key() -> str:
+    The terminal stays in cbreak mode for the whole session, so keys typed ahead are
+    neither echoed nor lost; cbreak rather than raw keeps Ctrl-C a KeyboardInterrupt.
+    """
+
+    def __enter__(self) -> _Keys:
         import termios
         import tty
 
-        fd = sys.stdin.fileno()
-        saved = termios.tcgetattr(fd)
-        try:
-            # cbreak, not raw: Ctrl-C still raises KeyboardInterrupt.
-            tty.setcbreak(fd)
-            return os.read(fd, 32).decode(errors="replace") or "q"
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        self._fd = sys.stdin.fileno()
+        self._saved = termios.tcgetattr(self._fd)
+        self._pending = ""
+        tty.setcbreak(self._fd)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        import termios
+
+        termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
+
+    def _key(self) -> str:
+        while not self._pending:
+            chunk = os.read(self._fd, 64).decode(errors="replace")
+            if not chunk:  # the terminal went away
+                return "q"
+            # Arrow and function keys send escape sequences: their letters ("\x1b[A") must not rate a card.
+            if not chunk.startswith("\x1b"):
+                self._pending = chunk
+        key, self._pending = self._pending[0], self._pending[1:]
+        return key
 
     def reveal(self) -> bool:
         console.print("[dim]space or enter: show the answer · q: quit[/dim]")
-        while True:
-            key = self._key()
-            if key in (" ", "\n", "\r"):
-                return True
+        while (key := self._key()) not in (" ", "\n", "\r"):
             if key in ("q", "\x04"):
                 return False
+        return True
 
     def rating(self) -> Rating | None:
         from dlprep.cards.schedule import parse_rating
 
         console.print(RATING_HELP, highlight=False)
-        while True:
-            key = self._key()
-            if key in ("q", "\x04"):
-                return None
+        while (key := self._key()) not in ("q", "\x04"):
             rating = parse_rating(key)
             if rating is not None:
                 return rating
+        return None
 
 
 def _reader() -> _Keys | _Lines:
-    if not is_interactive():
-        return _Lines()
-    try:
-        import termios  # noqa: F401  (absent on Windows, where lines are read instead)
-    except ImportError:
-        return _Lines()
-    return _Keys()
+    # Windows has no termios: lines are read there even in a console.
+    return _Keys() if is_interactive() and sys.platform != "win32" else _Lines()
 
 
 # --- quiz --------------------------------------------------------------------------
@@ -202,8 +216,10 @@ def _show_answer(card: Card) -> None:
 
 def _print_summary(summary: Summary, cram: bool) -> None:
     console.print()
-    if not summary.reviewed:
+    if not summary.shown:
         console.print("Nothing to review in this selection right now.")
+    elif not summary.reviewed:
+        console.print("No card rated.")
     else:
         verb = "Crammed" if cram else "Reviewed"
         console.print(
@@ -212,13 +228,11 @@ def _print_summary(summary: Summary, cram: bool) -> None:
             + (" · the schedule was not changed" if cram else ""),
             highlight=False,
         )
-    now = clock.now()
-    parts = [f"due now: {summary.due_now}"]
+    parts = [f"Due now: {summary.due_now}", f"within 24 h: {summary.due_day}"]
     if summary.next_due is not None:
-        parts.append(f"next due in {_span(summary.next_due - now)} ({_local(summary.next_due)})")
-    parts.append(f"due within 24 h: {summary.due_day}")
-    parts.append(f"new cards not yet seen: {summary.new_left}")
+        parts.append(f"next in {_span(summary.next_due - clock.now())} ({_local(summary.next_due)})")
     console.print(" · ".join(parts), highlight=False)
+    console.print(f"New cards not yet seen: {summary.new_left}", highlight=False)
 
 
 def _run(session: Session, reader: _Keys | _Lines) -> None:
@@ -269,7 +283,8 @@ def quiz(
         session = Session(conn, selected, new=new, limit=limit, cram=cram)
         interrupted = False
         try:
-            _run(session, _reader())
+            with _reader() as reader:
+                _run(session, reader)
         except KeyboardInterrupt:
             interrupted = True
         _print_summary(session.summary(), cram)
@@ -401,6 +416,8 @@ def list_cards(
 ) -> None:
     """List cards: id, section, tags and question.
 
+    The filters combine: a section, any of the tags, and text to search for. [cyan]--json[/cyan] prints every field, for scripts.
+
     [bold]Examples[/bold]
       [cyan]dlprep cards list --section 3.3[/cyan]
       [cyan]dlprep cards list --tag lstm --search gate[/cyan]
@@ -429,6 +446,8 @@ def show(
     deck: DeckOption = None,
 ) -> None:
     """Show one card in full, with its schedule and review history.
+
+    Also says which file and line the card comes from, to edit it there, and which kata practises it.
 
     [bold]Example[/bold]
       [cyan]dlprep cards show sigmoid-derivative[/cyan]
@@ -532,7 +551,7 @@ def _print_stats(stats: Stats) -> None:
 
     mastery = Table(title="Mastery per section", title_justify="left", box=None, pad_edge=False)
     for name in ("section", "cards", "new", "learning", "review", "mastery", ""):
-        mastery.add_column(name, justify="left" if name == "section" or not name else "right")
+        mastery.add_column(name, justify="left" if name == "section" or not name else "right", no_wrap=True)
     for row in stats.sections:
         mastery.add_row(
             " ".join(filter(None, (row.section, row.title))),
@@ -561,10 +580,12 @@ def _print_stats(stats: Stats) -> None:
 def stats(deck: DeckOption = None) -> None:
     """Your progress: cards due, reviews per day, retention, mastery per section, drill results.
 
+    Retention is the share of reviews of graduated cards (past their learning steps) not rated again; mastery is the chance FSRS gives of recalling a section's cards now. Days are local days.
+
     [bold]Examples[/bold]
       [cyan]dlprep stats[/cyan]
-      [cyan]dlprep stats --deck ~/notes[/cyan]                your own deck's mastery
-      [cyan]DLPREP_NOW=2030-01-02T09:00 dlprep stats[/cyan]   as it will look then (UTC)
+      [cyan]dlprep stats --deck ~/notes[/cyan]         mastery of your own deck
+      [cyan]DLPREP_NOW=2030-01-02 dlprep stats[/cyan]  as it will be then (UTC)
     """
     from dlprep.cards.stats import compute
 

@@ -44,6 +44,12 @@ class LearnerRun:
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return "\n".join([*lines, detail]) if lines else detail
 
+    def innermost_function(self, exc: BaseException) -> str | None:
+        """The submission's function (`Adam.step` for a method) where `exc` was raised."""
+        codes = [frame.f_code for frame, _ in traceback.walk_tb(exc.__traceback__)]
+        mine = [code for code in codes if os.path.realpath(code.co_filename) == self.file]
+        return getattr(mine[-1], "co_qualname", mine[-1].co_name) if mine else None
+
     def line_of(self, exc: BaseException) -> str:
         frames = self.learner_frames(exc)
         return f"line {frames[-1].lineno}" if frames else "your code"
@@ -88,8 +94,7 @@ class LearnerRun:
         try:
             return {"result": execute(module, checks, case, self.config["framework"], device)}
         except NotImplementedError as exc:
-            frames = self.learner_frames(exc)
-            return {"not_implemented": frames[-1].name if frames else case.call}
+            return {"not_implemented": self.innermost_function(exc) or case.call}
         except ProtocolError as exc:
             return {"exception": str(exc)}
         except Exception as exc:  # noqa: BLE001

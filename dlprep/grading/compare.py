@@ -93,7 +93,7 @@ def compare_values(name: str, got: np.ndarray, want: np.ndarray, tol: Tolerance)
         bad = got.astype(bool) != want.astype(bool)
         if bad.any():
             index = tuple(int(i) for i in np.argwhere(bad)[0])
-            return Difference(False, f"`{name}`{list(index)} is {got[index]}, expected {want[index]}", 1.0, 1.0)
+            return Difference(False, f"`{name}`{_where(index)} is {got[index]}, expected {want[index]}", 1.0, 1.0)
         return Difference(True, "", 0.0, 0.0)
     got, want = got.astype(np.float64), want.astype(np.float64)
     same_nonfinite = (np.isnan(got) & np.isnan(want)) | (np.isinf(want) & (got == want))
@@ -107,14 +107,17 @@ def compare_values(name: str, got: np.ndarray, want: np.ndarray, tol: Tolerance)
     if not bad.any():
         return Difference(True, "", max_abs, max_rel)
     index = tuple(int(i) for i in np.argwhere(bad)[0])
-    where = f"{list(index)}" if index else ""
     count = int(bad.sum())
     return Difference(
         False,
-        f"`{name}`{where} is {got[index]:.8g}, expected {want[index]:.8g} ({count} of {bad.size} values differ)",
+        f"`{name}`{_where(index)} is {got[index]:.8g}, expected {want[index]:.8g} ({count} of {bad.size} values differ)",
         max_abs,
         max_rel,
     )
+
+
+def _where(index: tuple[int, ...]) -> str:
+    return f"{list(index)}" if index else ""
 
 
 def matches(actual: dict[str, Any], expected: dict[str, Any], tol: Tolerance) -> bool:

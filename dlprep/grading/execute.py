@@ -153,5 +153,5 @@ def _collect_grads(grads: dict[str, Any], name: str, value: Any) -> None:
     if isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             _collect_grads(grads, f"{name}[{index}]", item)
-    elif value.is_floating_point():
+    elif value is not None and value.is_floating_point():
         grads[name] = describe(value.grad)

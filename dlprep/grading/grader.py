@@ -240,7 +240,11 @@ def _agrees(checks: ModuleType, case: Case, actual: dict[str, Any], expected: di
 
 
 def diagnose(kata: Kata, checks: ModuleType, cases: list[Case], expected: list[dict], results: dict[int, dict]) -> list[Diagnosis]:
-    """Known mistakes whose outputs the submission reproduces wherever they differ from the reference."""
+    """Known mistakes whose outputs the submission reproduces wherever they differ from the reference.
+
+    A mistake that raises on a case the submission got through is ruled out: a submission
+    with that mistake would have raised there too.
+    """
     found = []
     for mistake in mistakes(kata):
         impl = mistake_impl(kata, mistake)

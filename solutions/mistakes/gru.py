@@ -1,3 +1,126 @@
-"""Known mistakes for `gru` (being written)."""
+"""Mistakes interviewers see in a GRU cell and its unrolling over time."""
 
-MISTAKES = []
+import torch
+
+from dlprep.grading.spec import mistake
+
+
+def _cell(
+    *,
+    order="rzn",
+    guide_update=False,
+    reset="after-matmul",
+    b_hn_inside_reset=True,
+    use_b_hh=True,
+):
+    """A GRU cell that reads the stacked blocks in `order` and applies the reset gate as `reset` says.
+
+    reset: "after-matmul" (nn.GRUCell: r ⊙ (W_hn h + b_hn)), "before-matmul" (the guide's and Cho
+    et al.'s W_hn (r ⊙ h) + b_hn), or "none" (the reset gate computed but never used).
+    """
+
+    def gru_cell(x, h, W_ih, W_hh, b_ih=None, b_hh=None):
+        gi = x @ W_ih.T
+        if b_ih is not None:
+            gi = gi + b_ih
+        W = dict(zip(order, W_hh.chunk(3, dim=0)))
+        b = dict(zip(order, b_hh.chunk(3)) if b_hh is not None and use_b_hh else {})
+        i = dict(zip(order, gi.chunk(3, dim=1)))
+
+        def hidden(block, state):  # W_h· state + b_h· (the bias only if given)
+            out = state @ W[block].T
+            return out + b[block] if block in b else out
+
+        r = torch.sigmoid(i["r"] + hidden("r", h))
+        z = torch.sigmoid(i["z"] + hidden("z", h))
+        if reset == "before-matmul":
+            h_part = hidden("n", r * h)
+        elif reset == "none":
+            h_part = hidden("n", h)
+        elif b_hn_inside_reset:
+            h_part = r * hidden("n", h)
+        else:  # b_hn added after the reset gate: r ⊙ (W_hn h) + b_hn
+            h_part = r * (h @ W["n"].T) + b.get("n", 0)
+        n = torch.tanh(i["n"] + h_part)
+        if guide_update:
+            return (1 - z) * h + z * n
+        return (1 - z) * n + z * h
+
+    return gru_cell
+
+
+def _forward(*, carry_state=True, append_before_step=False):
+    """An unrolling over time built on a correct cell."""
+    cell = _cell()
+
+    def gru_forward(x, h0, W_ih, W_hh, b_ih=None, b_hh=None):
+        h = h0
+        outputs = []
+        for x_t in x:
+            if append_before_step:
+                outputs.append(h)
+            h = cell(x_t, h if carry_state else h0, W_ih, W_hh, b_ih, b_hh)
+            if not append_before_step:
+                outputs.append(h)
+        return torch.stack(outputs), h
+
+    return gru_forward
+
+
+MISTAKES = [
+    mistake(
+        "guide-update-convention",
+        "The new state is (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ, the guide's convention, where z weighs the candidate. "
+        "nn.GRUCell's z weighs the old state: h' = (1 − z) ⊙ n + z ⊙ h. Same architecture (the guide's z is "
+        "1 − PyTorch's z, i.e. σ of the negated pre-activation), but with PyTorch's weights the roles of z "
+        "and 1 − z must be PyTorch's.",
+        gru_cell=_cell(guide_update=True),
+    ),
+    mistake(
+        "reset-before-matmul",
+        "The reset gate is applied to hₜ₋₁ before the product, W_hn (r ⊙ h) + b_hn, as in the guide's "
+        "h̃ₜ = tanh(W[rₜ ⊙ hₜ₋₁, xₜ]) (the original Cho et al. form). nn.GRUCell applies it after: "
+        "n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)). The two differ even without biases: r scales the "
+        "columns of W_hn in one, its rows in the other.",
+        gru_cell=_cell(reset="before-matmul"),
+    ),
+    mistake(
+        "gate-order",
+        "The stacked blocks are read as z, r, n, but nn.GRUCell stacks the rows of W_ih, W_hh and the "
+        "biases as r, z, n: the first H rows are the reset gate, the next H the update gate, the last H "
+        "the candidate. Slice `chunk(3, dim=1)` in that order.",
+        gru_cell=_cell(order="zrn"),
+    ),
+    mistake(
+        "missing-b-hn-inside-reset",
+        "b_hn is added outside the reset gate, r ⊙ (W_hn h) + b_hn. In nn.GRUCell it belongs to the hidden "
+        "side that r scales: n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)). Keep the input and hidden "
+        "products (with their biases) separate, and multiply the whole hidden part by r.",
+        gru_cell=_cell(b_hn_inside_reset=False),
+    ),
+    mistake(
+        "reset-gate-unused",
+        "The candidate ignores the reset gate: n = tanh(W_in x + b_in + W_hn h + b_hn). The reset gate is "
+        "what lets the GRU drop the old state when forming the candidate: n = tanh(W_in x + b_in + "
+        "r ⊙ (W_hn h + b_hn)).",
+        gru_cell=_cell(reset="none"),
+    ),
+    mistake(
+        "missing-b-hh",
+        "b_hh is not added. PyTorch keeps a bias on each side, W_ih x + b_ih and W_hh h + b_hh (the guide "
+        "writes no biases at all): both must be added when they are given, b_hn inside the reset gate.",
+        gru_cell=_cell(use_b_hh=False),
+    ),
+    mistake(
+        "no-state-carry",
+        "Every step starts again from h0 instead of the previous step's state: the recurrence "
+        "hₜ = cell(xₜ, hₜ₋₁) must feed each hₜ into the next step.",
+        gru_forward=_forward(carry_state=False),
+    ),
+    mistake(
+        "output-off-by-one",
+        "`output` holds the hidden state from before each step (h0, h₁, …, h_{T-1}) instead of after it "
+        "(h₁, …, h_T): append hₜ once the cell has computed it, so output[-1] equals h_n.",
+        gru_forward=_forward(append_before_step=True),
+    ),
+]

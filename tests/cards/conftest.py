@@ -36,11 +36,9 @@ def db():
         yield conn
 
 
-def subprocess_env(at: datetime | None = T0) -> dict[str, str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "100"}
-    if at is not None:
-        env["DLPREP_NOW"] = at.isoformat()
-    return env
+def subprocess_env() -> dict[str, str]:
+    """The environment for running dlprep as a separate process, the clock pinned at T0."""
+    return {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "100", "DLPREP_NOW": T0.isoformat()}
 
 
 DLPREP = [sys.executable, "-m", "dlprep"]

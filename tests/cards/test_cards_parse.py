@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -165,16 +166,26 @@ def test_folder_decks_load_recursively_skip_hidden_folders_and_report_duplicates
     assert "duplicate card id 'same-id'" in problem.message and "a.md:1" in problem.message
 
 
-def test_unreadable_decks_raise_a_message_naming_the_file(tmp_path):
+def test_an_unreadable_file_is_a_problem_and_the_other_files_still_load(tmp_path):
+    (tmp_path / "good.md").write_text("tea::thé\n", encoding="utf-8")
+    (tmp_path / "latin1.md").write_bytes("ok::fine\ncaf\xe9::coffee\n".encode("latin-1"))
+    deck = load(tmp_path)
+    assert [card.answer for card in deck.cards] == ["thé"]
+    (problem,) = deck.problems
+    assert (Path(problem.file).name, problem.line) == ("latin1.md", 2)
+    assert problem.message == "not UTF-8 text (byte 12); save the file as UTF-8"
+
+
+def test_a_deck_without_a_readable_card_is_an_error(tmp_path):
     with pytest.raises(DeckError, match="no such file"):
         load(tmp_path / "missing.md")
     with pytest.raises(DeckError, match="no .md deck files"):
         load(tmp_path)
     (tmp_path / "latin1.md").write_bytes("caf\xe9::coffee\n".encode("latin-1"))
-    with pytest.raises(DeckError, match=r"latin1\.md: not UTF-8 text \(byte 3\)"):
+    with pytest.raises(DeckError, match=r"no card could be read\n  .*latin1\.md:1: not UTF-8 text \(byte 3\)"):
         load(tmp_path / "latin1.md")
     (tmp_path / "prose.md").write_text("Just prose.\n", encoding="utf-8")
-    with pytest.raises(DeckError, match="no cards found"):
+    with pytest.raises(DeckError, match="prose.md: no card could be read\nWrite `## id`"):
         load(tmp_path / "prose.md")
 
 
@@ -200,7 +211,7 @@ _cards = st.builds(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(_cards, min_size=1, max_size=5, unique_by=lambda card: card.id))
 def test_render_then_parse_gives_back_the_same_cards(cards):
     text = "# 3.9 Generated\n\n" + "\n".join(render(card) for card in cards)

@@ -51,7 +51,7 @@ _history = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(_history)
 def test_fsrs_state_round_trips_through_the_database(db, history):
     card_id = f"card-{uuid.uuid4()}"

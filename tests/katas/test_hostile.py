@@ -13,7 +13,8 @@ from dlprep.katas.catalog import load
 
 ATTENTION = load().get("attention")
 REFERENCE = paths.reference("attention").read_text()
-TIMEOUT_S = 8.0
+TIMEOUT_S = 60.0
+"""Generous: a loaded machine imports torch slowly; only the infinite loop waits for it."""
 
 
 def grade_source(tmp_path, source: str, *, reference_body: bool = False, **limits):
@@ -21,8 +22,9 @@ def grade_source(tmp_path, source: str, *, reference_body: bool = False, **limit
     body = textwrap.dedent(source)
     file.write_text(REFERENCE + "\n" + body if reference_body else body)
     started = time.monotonic()
-    report = grader.grade(ATTENTION, file, ["cpu"], timeout_s=limits.get("timeout_s", TIMEOUT_S), **{k: v for k, v in limits.items() if k != "timeout_s"})
-    assert time.monotonic() - started < TIMEOUT_S + 10, "grading outlived its time limit"
+    timeout_s = limits.pop("timeout_s", TIMEOUT_S)
+    report = grader.grade(ATTENTION, file, ["cpu"], timeout_s=timeout_s, **limits)
+    assert time.monotonic() - started < timeout_s + 10, "grading outlived its time limit"
     assert not report.passed
     return report
 
@@ -34,7 +36,7 @@ def test_infinite_loop_times_out(tmp_path):
                 pass
         def causal_mask(n, device=None):
             pass
-    """, timeout_s=4)
+    """, timeout_s=15)
     assert report.error.kind == "timeout"
     assert "case 1" in report.error.message
 

@@ -1,0 +1,81 @@
+"""Cases for `gru`: gru_cell(x, h, W_ih, W_hh, b_ih=None, b_hh=None) and gru_forward(...)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlprep.grading.spec import Case
+
+
+def _params(rng, I, H, *, biases, weight_scale):
+    args = {
+        "W_ih": rng.standard_normal((3 * H, I)) * weight_scale,
+        "W_hh": rng.standard_normal((3 * H, H)) * weight_scale,
+    }
+    if biases:
+        args["b_ih"] = rng.standard_normal(3 * H) * 0.5
+        args["b_hh"] = rng.standard_normal(3 * H) * 0.5
+    return args
+
+
+def _cell_case(rng, name, B, I, H, *, biases=True, dtype="float64", x_scale=1.0, weight_scale=0.6, note=""):
+    args = {
+        "x": rng.standard_normal((B, I)) * x_scale,
+        "h": rng.uniform(-1.0, 1.0, (B, H)),
+        **_params(rng, I, H, biases=biases, weight_scale=weight_scale),
+    }
+    return Case(
+        name=name,
+        call="gru_cell",
+        args=args,
+        dtype=dtype,
+        grad=tuple(args),
+        upstream=(rng.standard_normal((B, H)),),
+        outputs=("h_next",),
+        note=note,
+    )
+
+
+def _forward_case(rng, name, T, B, I, H, *, biases=True, dtype="float64", x_scale=1.0, weight_scale=0.6, note=""):
+    args = {
+        "x": rng.standard_normal((T, B, I)) * x_scale,
+        "h0": rng.uniform(-1.0, 1.0, (B, H)),
+        **_params(rng, I, H, biases=biases, weight_scale=weight_scale),
+    }
+    return Case(
+        name=name,
+        call="gru_forward",
+        args=args,
+        dtype=dtype,
+        grad=tuple(args),
+        upstream=(rng.standard_normal((T, B, H)), rng.standard_normal((B, H))),
+        outputs=("output", "h_n"),
+        note=note,
+    )
+
+
+CONVENTION = "h' = (1 − z) ⊙ n + z ⊙ h, with z the second block of rows and r ⊙ (W_hn h + b_hn) inside the candidate"
+SATURATED = "pre-activations of magnitude ~100: torch.sigmoid and torch.tanh stay finite, values and gradients"
+
+
+def cases(rng: np.random.Generator) -> list[Case]:
+    return [
+        _cell_case(rng, "cell: biases given", 3, 5, 4, note=CONVENTION),
+        _cell_case(rng, "cell: no biases", 2, 3, 6, biases=False,
+                   note="b_ih = b_hh = None: add no bias (the reset gate still scales W_hn h, after the product)"),
+        _cell_case(rng, "cell: batch of one", 1, 4, 3),
+        _cell_case(rng, "cell: H = 1", 3, 4, 1, note="one hidden unit: W_ih is (3, I), one row per block r, z, n"),
+        _cell_case(rng, "cell: I = H", 4, 5, 5),
+        _cell_case(rng, "cell: float32", 4, 6, 5, dtype="float32"),
+        _cell_case(rng, "cell: saturated gates, float32", 3, 8, 4, dtype="float32", x_scale=40.0, weight_scale=1.0,
+                   note=SATURATED),
+        _cell_case(rng, "cell: saturated gates, float64", 3, 8, 4, x_scale=300.0, weight_scale=1.0,
+                   note="pre-activations beyond ±710: a hand-written 1 / (1 + exp(-z)) overflows in backward"),
+        _forward_case(rng, "sequence: T = 5, biases given", 5, 3, 4, 6,
+                      note="the state carries from step to step; output[t] is hₜ after step t"),
+        _forward_case(rng, "sequence: T = 1", 1, 2, 3, 2, note="one step: output[0] equals h_n"),
+        _forward_case(rng, "sequence: batch of one, no biases", 4, 1, 5, 3, biases=False),
+        _forward_case(rng, "sequence: float32", 6, 2, 5, 3, dtype="float32"),
+        _forward_case(rng, "sequence: saturated gates, float32", 3, 2, 8, 3, dtype="float32", x_scale=40.0, weight_scale=1.0,
+                      note=SATURATED),
+    ]

@@ -25,7 +25,7 @@ def triplet_loss(anchor, positive, negative, margin=1.0):
 
     Args:
         anchor, positive, negative: (N, D) embeddings.
-        margin: how much farther than the positive the negative must be.
+        margin: how much farther than the positive the negative must be (> 0).
 
     Returns:
         A 0-d tensor. Gradients flow to all three inputs.

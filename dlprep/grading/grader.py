@@ -162,9 +162,17 @@ def evaluate(kata: Kata, checks: ModuleType, cases: list[Case], expected: list[d
 
 
 def _shapes(case: Case) -> str:
-    return ", ".join(
-        f"{name} {'×'.join(map(str, value.shape))}" for name, value in case.args.items() if isinstance(value, np.ndarray) and value.ndim
-    )
+    def shape(value: Any) -> str | None:
+        if isinstance(value, np.ndarray) and value.ndim:
+            return "×".join(map(str, value.shape))
+        if isinstance(value, (list, tuple)) and value:
+            inner = [shape(item) for item in value]
+            if not all(inner):
+                return None
+            return f"{len(inner)} × {inner[0]}" if len(inner) > 2 and len(set(inner)) == 1 else f"[{', '.join(inner)}]"
+        return None
+
+    return ", ".join(f"{name} {shape(value)}" for name, value in case.args.items() if shape(value))
 
 
 def tolerance(case: Case) -> compare.Tolerance:

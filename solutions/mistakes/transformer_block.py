@@ -9,7 +9,7 @@ from dlprep.grading.spec import mistake
 from dlprep.solutions import transformer_block as reference
 
 
-def _attention(*, scale=lambda E, h: math.sqrt(E // h), masked=lambda mask: mask == 0):
+def _attention(*, scale=lambda E, h: math.sqrt(E // h), masked=lambda mask: mask == 0, head_dim=True):
     """MultiHeadAttention with its scale or its masking done the given way."""
 
     class MultiHeadAttention(reference.MultiHeadAttention):
@@ -22,7 +22,7 @@ def _attention(*, scale=lambda E, h: math.sqrt(E // h), masked=lambda mask: mask
             v = self.v_proj(value).view(B, S, h, d).transpose(1, 2)
             scores = q @ k.transpose(-2, -1) / scale(E, h)
             if mask is not None:
-                if mask.dim() == 3:
+                if mask.dim() == 3 and head_dim:
                     mask = mask.unsqueeze(1)
                 scores = scores.masked_fill(masked(mask), float("-inf"))
             heads = (torch.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(B, L, E)
@@ -127,6 +127,14 @@ MISTAKES = [
         "`mask == 0` (the guide's `masked_fill(mask == 0, -inf)`). nn.MultiheadAttention's and "
         "nn.TransformerEncoderLayer's boolean masks mean the opposite (True = masked).",
         MultiHeadAttention=_attention(masked=lambda mask: mask != 0),
+    ),
+    mistake(
+        "mask-missing-head-dim",
+        "A 3-D mask (B, L, S) is applied to the (B, h, L, S) scores without a head dimension. "
+        "Broadcasting aligns shapes from the right, so the mask's batch dimension lines up with the "
+        "heads: batch element b's mask is applied to head b of every batch element (and the shapes only "
+        "fit when B equals h or 1). Use mask.unsqueeze(1), (B, 1, L, S), to share it across the heads.",
+        MultiHeadAttention=_attention(head_dim=False),
     ),
     mistake(
         "scale-by-d-model",

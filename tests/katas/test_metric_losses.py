@@ -32,7 +32,7 @@ def _assert_same(mine, theirs, inputs, upstream):
 
 
 @settings(max_examples=25, deadline=None)
-@given(N=small, D=small, margin=st.sampled_from([0.0, 0.3, 1.0, 2.0]), coincide=st.booleans(), seed=seeds)
+@given(N=small, D=small, margin=st.sampled_from([0.05, 0.3, 1.0, 2.0]), coincide=st.booleans(), seed=seeds)
 def test_triplet_matches_pytorch(N, D, margin, coincide, seed):
     g = torch.Generator().manual_seed(seed)
     anchor = torch.randn(N, D, generator=g, dtype=torch.float64)

@@ -74,7 +74,7 @@ def _confident(rng, n):
 
 
 def _rows_far_apart(rng, n, k):
-    """Logits from about −750 to +50: no exp overflows, but softmax underflows to 0 for the low classes."""
+    """Logits from about −760 to +41: no exp overflows, but softmax underflows to 0 for the low classes."""
     z = rng.uniform(-750.0, 50.0, (n, k))
     z[:, 0] = 40.0 + rng.standard_normal(n)  # the max ...
     z[:, 1] = -760.0 + rng.standard_normal(n)  # ... and a class 800 below it

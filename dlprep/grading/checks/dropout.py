@@ -290,18 +290,6 @@ def _dropped(x, out, mask, dout, dx, p, rtol) -> list[Difference]:
         )
     )
 
-    n = mask.size
-    rate = float(np.mean(kept))
-    width = bernstein_halfwidth(n, 1.0 - p)
-    found.append(
-        Difference(
-            abs(rate - (1.0 - p)) <= width,
-            f"{rate:.4f} of the {n} units were kept; with p = {p} each unit is kept with probability 1 − p = "
-            f"{1.0 - p:.4g}, and a correct implementation lands within ±{width:.4f} of it except with probability "
-            "below 2e-9: p is the probability of *dropping* a unit",
-        )
-    )
-
     agree = p * p + (1.0 - p) ** 2  # two independent units are both kept or both dropped
     for axis, what, advice in (
         (0, "rows 2i and 2i + 1 (samples of the batch)", "not one mask per feature shared by every sample"),
@@ -321,6 +309,19 @@ def _dropped(x, out, mask, dout, dx, p, rtol) -> list[Difference]:
                 "2e-9: draw one random number per element of x (rng.random(x.shape)), " + advice,
             )
         )
+
+    n = mask.size
+    rate = float(np.mean(kept))
+    width = bernstein_halfwidth(n, 1.0 - p)
+    swapped = abs(rate - p) <= width and abs(p - 0.5) > width
+    found.append(
+        Difference(
+            abs(rate - (1.0 - p)) <= width,
+            f"{rate:.4f} of the {n} units were kept; with p = {p} each unit is kept with probability 1 − p = "
+            f"{1.0 - p:.4g}, and a correct implementation lands within ±{width:.4f} of it except with probability "
+            "below 2e-9" + (": p is the probability of *dropping* a unit" if swapped else ""),
+        )
+    )
 
     want = dout.astype(np.float64) * mask.astype(np.float64)
     index = _mismatch(dx, want, rtol)

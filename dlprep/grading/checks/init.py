@@ -2,7 +2,7 @@
 
 A statistical kata: `FRESH_SEED` draws new seeds on every grade, so no lucky seed lets a wrong
 sampler pass. A `np.random.Generator` cannot travel to the learner's process, so every case
-carries a `seed` and `run` builds `np.random.default_rng(seed)` there. Three protocols:
+carries a `seed` and `run` builds `np.random.default_rng(seed)` there. Protocols (`args["protocol"]`):
 
 - **judge** (`compare="judge"`): `run` returns the first matrix `W`, about 250 000 draws from
   repeated calls on one generator, and three facts about the generator (same seed → same W,
@@ -128,8 +128,8 @@ def run(impl, case: Case, args: dict):
             ok = ok and _equal(first, again) and not _equal(first, other)
         return bool(ok and _same_state(before, _global_state()))
     if protocol == "layout":
-        shapes = [np.shape(getattr(impl, name)(n_in, n_out, np.random.default_rng(seed))) for name in ("xavier_normal", "he_normal")]
-        return (n_in, n_out) in shapes
+        made = [getattr(impl, name)(n_in, n_out, np.random.default_rng(seed)) for name in ("xavier_normal", "he_normal")]
+        return (n_in, n_out) in [np.shape(W) for W in made]
 
     fn = getattr(impl, case.call)
     if protocol == "statistics":

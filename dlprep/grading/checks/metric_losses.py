@@ -15,7 +15,12 @@ def _upstream(rng):
     return (np.asarray(rng.uniform(0.5, 2.0) * rng.choice([-1.0, 1.0])),)
 
 
+SHIFT = ("distances are PyTorch's ‖x − y + eps‖₂ with eps = 1e-6 added to each component of the difference: "
+         "leaving the eps out moves the loss by ~1e-6, which float64 comparisons see")
+
+
 def _triplet(rng, name, anchor, positive, negative, *, margin=None, dtype="float64", note=""):
+    note = note or (SHIFT if dtype == "float64" else "")
     args = {"anchor": anchor, "positive": positive, "negative": negative}
     if margin is not None:
         args["margin"] = margin

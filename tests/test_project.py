@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,14 +52,17 @@ def test_python_dash_m_is_the_same_command():
 
 def test_a_regular_install_finds_stubs_and_references(tmp_path):
     """`pip install .` (not editable) ships exercises/ and solutions/ inside the package."""
+    source = tmp_path / "source"  # setuptools writes build/ beside the sources: keep it out of the checkout
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__"))
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--target", str(target), str(ROOT)],
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--target", str(target), str(source)],
         check=True, capture_output=True,
     )
     probe = (
         "import dlprep, dlprep.paths as p; "
-        "print(dlprep.__file__, p.stub('attention').is_file(), p.reference('attention').is_file(), p.mistakes('attention').is_file(), p.statement('attention').is_file())"
+        "print(dlprep.__file__, p.stub('attention').is_file(), p.reference('attention').is_file(), p.mistakes('attention').is_file(), "
+        "p.statement('attention').is_file(), len(list((p.PACKAGE_DIR / 'cards' / 'decks').glob('3.*.md'))) == 6)"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(target)}).stdout.split()
-    assert out[0].startswith(str(target)) and out[1:] == ["True"] * 4
+    assert out[0].startswith(str(target)) and out[1:] == ["True"] * 5

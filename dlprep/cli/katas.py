@@ -59,8 +59,11 @@ def list_katas(
         print(json.dumps(rows, indent=2))
         return
     table = Table(title="dlprep katas", title_justify="left")
-    for column in ("id", "kata", "framework", "difficulty", "status"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True)  # the word to type: never cut
+    table.add_column("kata", overflow="fold", ratio=1)
+    table.add_column("uses", no_wrap=True)
+    table.add_column("level", no_wrap=True)
+    table.add_column("status", no_wrap=True)
     styles = {progress.State.PASSED: "green", progress.State.IN_PROGRESS: "yellow", progress.State.NOT_STARTED: "dim"}
     for section, section_title in catalog.sections.items():
         katas = [k for k in catalog.katas if k.section == section]

@@ -118,6 +118,8 @@ class LearnerRun:
             # A correct float32 submission must not fail because matmuls ran in TF32.
             torch.backends.cuda.matmul.allow_tf32 = False
             torch.backends.cudnn.allow_tf32 = False
+            # Cases are tiny: threads only add contention, badly so on a busy machine.
+            torch.set_num_threads(1)
         checks = importlib.import_module(f"dlprep.grading.checks.{config['kata']}")
         forbidden.install_tripwires(tuple(config["forbidden"]), self.trips.append)
         sandbox.protect(config["hidden_dirs"], config["hidden_modules"])

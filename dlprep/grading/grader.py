@@ -47,6 +47,10 @@ def load_module(path: Path, name: str, overrides: dict[str, Any] | None = None) 
 
 
 def reference(kata: Kata) -> ModuleType:
+    if kata.framework == "torch":
+        import torch
+
+        torch.set_num_threads(1)  # tiny cases: threads only add contention
     return load_module(paths.reference(kata.id), f"dlprep_reference_{kata.id}")
 
 

@@ -3,6 +3,7 @@
 import torch
 
 from dlprep.grading.spec import mistake
+from dlprep.solutions.mistakes._unroll import unroll
 
 
 def _cell(
@@ -47,24 +48,6 @@ def _cell(
         return (1 - z) * n + z * h
 
     return gru_cell
-
-
-def _forward(*, carry_state=True, append_before_step=False):
-    """An unrolling over time built on a correct cell."""
-    cell = _cell()
-
-    def gru_forward(x, h0, W_ih, W_hh, b_ih=None, b_hh=None):
-        h = h0
-        outputs = []
-        for x_t in x:
-            if append_before_step:
-                outputs.append(h)
-            h = cell(x_t, h if carry_state else h0, W_ih, W_hh, b_ih, b_hh)
-            if not append_before_step:
-                outputs.append(h)
-        return torch.stack(outputs), h
-
-    return gru_forward
 
 
 MISTAKES = [
@@ -115,12 +98,12 @@ MISTAKES = [
         "no-state-carry",
         "Every step starts again from h0 instead of the previous step's state: the recurrence "
         "hₜ = cell(xₜ, hₜ₋₁) must feed each hₜ into the next step.",
-        gru_forward=_forward(carry_state=False),
+        gru_forward=unroll(_cell(), carry_state=False),
     ),
     mistake(
         "output-off-by-one",
         "`output` holds the hidden state from before each step (h0, h₁, …, h_{T-1}) instead of after it "
         "(h₁, …, h_T): append hₜ once the cell has computed it, so output[-1] equals h_n.",
-        gru_forward=_forward(append_before_step=True),
+        gru_forward=unroll(_cell(), append_before_step=True),
     ),
 ]

@@ -3,6 +3,7 @@
 import torch
 
 from dlprep.grading.spec import mistake
+from dlprep.solutions.mistakes._unroll import unroll
 
 
 def _naive_tanh(z):
@@ -28,27 +29,9 @@ def _cell(*, nonlinearity=torch.tanh, use_b_hh=True, swap_weights=False):
     return rnn_cell
 
 
-def _forward(*, carry_state=True, append_before_step=False):
-    """An unrolling over time built on a correct cell."""
-    cell = _cell()
-
-    def rnn_forward(x, h0, W_ih, W_hh, b_ih=None, b_hh=None):
-        h = h0
-        outputs = []
-        for x_t in x:
-            if append_before_step:
-                outputs.append(h)
-            h = cell(x_t, h if carry_state else h0, W_ih, W_hh, b_ih, b_hh)
-            if not append_before_step:
-                outputs.append(h)
-        return torch.stack(outputs), h
-
-    return rnn_forward
-
-
 def _birnn(*, reverse_input=True, flip_back=True, backward_state=1, backward_first=False):
     """A bidirectional RNN built on correct one-direction runs."""
-    run = _forward()
+    run = unroll(_cell())
 
     def birnn_forward(x, h0, params_fwd, params_bwd):
         out_fwd, _ = run(x, h0[0], *params_fwd)
@@ -93,13 +76,13 @@ MISTAKES = [
         "no-state-carry",
         "Every step starts again from h0 instead of the previous step's state: the recurrence "
         "hₜ = tanh(Wₕₕhₜ₋₁ + Wₓₕxₜ + b) must feed each hₜ into the next step.",
-        rnn_forward=_forward(carry_state=False),
+        rnn_forward=unroll(_cell(), carry_state=False),
     ),
     mistake(
         "output-off-by-one",
         "`output` holds the hidden state from before each step (h0, h₁, …, h_{T-1}) instead of after it "
         "(h₁, …, h_T): append hₜ once the cell has computed it, so output[-1] equals h_n.",
-        rnn_forward=_forward(append_before_step=True),
+        rnn_forward=unroll(_cell(), append_before_step=True),
     ),
     mistake(
         "backward-not-reversed",

@@ -14,6 +14,7 @@ from dlprep.grading import forbidden, grader
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
 
+from .helpers import assert_passes_every_case, meta_params, params_and_grads, step_on_meta, torch_optim_impl, trajectories
 from .strategies import reference, rng, seeds, small
 
 KATA = load().get("adam")
@@ -28,33 +29,14 @@ hyper = st.fixed_dictionaries({
 })
 
 
-def _trajectories(cls, params, grads, **kwargs):
-    """Parameters after every step of `cls` fed the gradient sequence `grads` (None = skipped)."""
-    leaves = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in params]
-    optimizer = cls((p for p in leaves), **kwargs)
-    history = []
-    for row in grads:
-        for p, g in zip(leaves, row):
-            p.grad = None if g is None else torch.tensor(g, dtype=torch.float64)
-        optimizer.step()
-        optimizer.zero_grad()
-        history.append([p.detach().clone() for p in leaves])
-    return history
-
-
 @pytest.mark.parametrize("name", ["Adam", "AdamW"])
 @settings(max_examples=25, deadline=None)
 @given(shapes=shapes, steps=st.integers(1, 30), hyper=hyper, grad_size=st.sampled_from([1e-7, 1.0, 1e3]), seed=seeds)
 def test_reference_trajectory_equals_torch_optim(name, shapes, steps, hyper, grad_size, seed):
     r = rng(seed)
-    params = [r.standard_normal(shape) for shape in shapes]
-    grads = [
-        [None if r.random() < 0.2 else (r.standard_normal(shape) * grad_size if r.random() < 0.9 else np.zeros(shape))
-         for shape in shapes]
-        for _ in range(steps)
-    ]
-    ours = _trajectories(getattr(reference("adam"), name), params, grads, **hyper)
-    theirs = _trajectories(TORCH[name], params, grads, **hyper)
+    params, grads = params_and_grads(r, shapes, steps, grad_size)
+    ours = trajectories(getattr(reference("adam"), name), params, grads, **hyper)
+    theirs = trajectories(TORCH[name], params, grads, **hyper)
     for t, (mine, want) in enumerate(zip(ours, theirs)):
         for i, (a, b) in enumerate(zip(mine, want)):
             torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12, msg=lambda m: f"step {t + 1}, param {i}: {m}")
@@ -66,7 +48,7 @@ def test_defaults_equal_torch_optim(name):
     r = rng(0)
     params = [r.standard_normal((3, 4)), r.standard_normal(5)]
     grads = [[r.standard_normal((3, 4)), r.standard_normal(5)] for _ in range(10)]
-    for mine, want in zip(_trajectories(ref, params, grads), _trajectories(TORCH[name], params, grads)):
+    for mine, want in zip(trajectories(ref, params, grads), trajectories(TORCH[name], params, grads)):
         for a, b in zip(mine, want):
             torch.testing.assert_close(a, b, rtol=1e-12, atol=0.0)
 
@@ -74,34 +56,18 @@ def test_defaults_equal_torch_optim(name):
 @pytest.mark.parametrize("name", ["Adam", "AdamW"])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_reference_runs_on_meta(name, dtype):
-    params = [torch.empty(3, 4, dtype=dtype, device="meta", requires_grad=True), torch.empty((), dtype=dtype, device="meta", requires_grad=True)]
+    params = meta_params(dtype)
     optimizer = getattr(reference("adam"), name)(iter(params), lr=0.1, weight_decay=0.1)
-    for _ in range(3):
-        for p in params:
-            p.grad = torch.empty_like(p)
-        optimizer.step()
-        optimizer.zero_grad()
-    for p, shape in zip(params, [(3, 4), ()]):
-        assert p.device.type == "meta" and p.dtype == dtype and tuple(p.shape) == shape and p.grad is None
+    step_on_meta(optimizer, params, dtype)
     for state in optimizer.state:
         assert state["t"] == 3
         assert all(state[k].device.type == "meta" and state[k].dtype == dtype for k in "mv")
 
 
-def _torch_impl(**options):
-    return types.SimpleNamespace(**{name: (lambda p, _c=cls, **kw: _c(p, **options, **kw)) for name, cls in TORCH.items()})
-
-
 @pytest.mark.parametrize("foreach", [False, True])
 def test_torch_optim_passes_every_case(foreach):
     """What the grader expects (the reference) is what torch.optim does, within the grader's tolerances."""
-    checks, cases, ref = grader.checks_module(KATA), grader.make_cases(KATA), grader.reference(KATA)
-    impl = _torch_impl(foreach=foreach)
-    for case in cases:
-        expected = execute(ref, checks, case, "torch", "cpu")
-        actual = execute(impl, checks, case, "torch", "cpu")
-        failed = [d.message for d in grader.differences_from(checks, case, actual, expected, "cpu") if not d.passed]
-        assert not failed, (case.name, failed)
+    assert_passes_every_case(KATA, torch_optim_impl(TORCH, foreach=foreach))
 
 
 def test_cases_cover_what_the_contract_asks():

@@ -8,12 +8,12 @@ import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dlprep import paths
 from dlprep.grading import grader
 from dlprep.grading.checks import batchnorm as checks
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
 
+from .helpers import grade_with_stub_backward
 from .strategies import reference, rng, seeds, small
 
 batchnorm = reference("batchnorm")
@@ -153,11 +153,7 @@ def test_grad_check_names_the_entry_a_backward_without_the_mean_path_gets_wrong(
 
 
 def test_a_forward_written_with_a_stub_backward_names_only_the_backward(tmp_path):
-    source = paths.reference("batchnorm").read_text()
-    stubbed = source.split("def batchnorm_backward")[0] + "def batchnorm_backward(dout, cache):\n    raise NotImplementedError\n"
-    submission = tmp_path / "batchnorm.py"
-    submission.write_text(stubbed)
-    report = grader.grade(KATA, submission, ["cpu"])
+    report = grade_with_stub_backward(KATA, tmp_path)
     assert report.error.kind == "not-implemented"
     assert "`batchnorm_backward`" in report.error.message and "batchnorm_forward" not in report.error.message
     forward_checks = [c for c in report.checks if "forward" in c.name or "steps" in c.name]

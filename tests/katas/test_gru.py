@@ -3,40 +3,18 @@ claims about the guide's form hold."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.katas.helpers import assert_all_close, grads, load_recurrent, meta_recurrent_params, recurrent_params
 from tests.katas.strategies import reference, seeds, small
 
 ref = reference("gru")
-
-
-def _params(gen, I, H, bias):
-    W_ih = torch.randn(3 * H, I, generator=gen, dtype=torch.float64)
-    W_hh = torch.randn(3 * H, H, generator=gen, dtype=torch.float64)
-    b_ih = torch.randn(3 * H, generator=gen, dtype=torch.float64) if bias else None
-    b_hh = torch.randn(3 * H, generator=gen, dtype=torch.float64) if bias else None
-    return W_ih, W_hh, b_ih, b_hh
-
-
-def _load(module, W_ih, W_hh, b_ih, b_hh, suffix=""):
-    with torch.no_grad():
-        getattr(module, "weight_ih" + suffix).copy_(W_ih)
-        getattr(module, "weight_hh" + suffix).copy_(W_hh)
-        if b_ih is not None:
-            getattr(module, "bias_ih" + suffix).copy_(b_ih)
-            getattr(module, "bias_hh" + suffix).copy_(b_hh)
-
-
-def _grads(outputs, upstream, inputs):
-    return torch.autograd.grad(outputs, inputs, upstream)
-
-
-def _assert_close(actual, expected):
-    for a, e in zip(actual, expected, strict=True):
-        torch.testing.assert_close(a, e, rtol=1e-10, atol=1e-12)
+_params = partial(recurrent_params, gates=3)
 
 
 @settings(max_examples=25, deadline=None)
@@ -44,17 +22,17 @@ def _assert_close(actual, expected):
 def test_cell_matches_nn_grucell(B, I, H, bias, seed):
     gen = torch.Generator().manual_seed(seed)
     x, h = (torch.randn(B, n, generator=gen, dtype=torch.float64, requires_grad=True) for n in (I, H))
-    W_ih, W_hh, b_ih, b_hh = (p.requires_grad_() if p is not None else None for p in _params(gen, I, H, bias))
+    W_ih, W_hh, b_ih, b_hh = _params(gen, I, H, bias, requires_grad=True)
     cell = torch.nn.GRUCell(I, H, bias=bias, dtype=torch.float64)
-    _load(cell, W_ih, W_hh, b_ih, b_hh)
+    load_recurrent(cell, W_ih, W_hh, b_ih, b_hh)
     upstream = torch.randn(B, H, generator=gen, dtype=torch.float64)
 
     h_next = ref.gru_cell(x, h, W_ih, W_hh, b_ih, b_hh)
     h_want = cell(x, h)
-    _assert_close([h_next], [h_want])
+    assert_all_close([h_next], [h_want])
 
     ours = [p for p in (x, h, W_ih, W_hh, b_ih, b_hh) if p is not None]
-    _assert_close(_grads(h_next, upstream, ours), _grads(h_want, upstream, [x, h, *cell.parameters()]))
+    assert_all_close(grads(h_next, upstream, ours), grads(h_want, upstream, [x, h, *cell.parameters()]))
 
 
 @settings(max_examples=25, deadline=None)
@@ -63,18 +41,18 @@ def test_forward_matches_nn_gru(T, B, I, H, bias, seed):
     gen = torch.Generator().manual_seed(seed)
     x = torch.randn(T, B, I, generator=gen, dtype=torch.float64, requires_grad=True)
     h0 = torch.randn(B, H, generator=gen, dtype=torch.float64, requires_grad=True)
-    W_ih, W_hh, b_ih, b_hh = (p.requires_grad_() if p is not None else None for p in _params(gen, I, H, bias))
+    W_ih, W_hh, b_ih, b_hh = _params(gen, I, H, bias, requires_grad=True)
     gru = torch.nn.GRU(I, H, bias=bias, dtype=torch.float64)
-    _load(gru, W_ih, W_hh, b_ih, b_hh, suffix="_l0")
+    load_recurrent(gru, W_ih, W_hh, b_ih, b_hh, suffix="_l0")
     upstream = [torch.randn(*shape, generator=gen, dtype=torch.float64) for shape in ((T, B, H), (B, H))]
 
     output, h_n = ref.gru_forward(x, h0, W_ih, W_hh, b_ih, b_hh)
     want, h_want = gru(x, h0[None])  # nn.GRU's state carries a layer dimension
     assert output.shape == (T, B, H) and h_n.shape == (B, H)
-    _assert_close((output, h_n), (want, h_want[0]))
+    assert_all_close((output, h_n), (want, h_want[0]))
 
     ours = [p for p in (x, h0, W_ih, W_hh, b_ih, b_hh) if p is not None]
-    _assert_close(_grads((output, h_n), upstream, ours), _grads((want, h_want[0]), upstream, [x, h0, *gru.parameters()]))
+    assert_all_close(grads((output, h_n), upstream, ours), grads((want, h_want[0]), upstream, [x, h0, *gru.parameters()]))
 
 
 def _guide_cell(x, h, W_ih, W_hh, b_ih, b_hh, *, reset_before_matmul):
@@ -106,7 +84,7 @@ def test_guide_update_gate_is_pytorch_gate_with_negated_weights(B, I, H, seed):
     x, h = (torch.randn(B, n, generator=gen, dtype=torch.float64) for n in (I, H))
     params = _params(gen, I, H, bias=True)
     want = ref.gru_cell(x, h, *params)
-    _assert_close([_guide_cell(x, h, *_negate_update_block(params, H), reset_before_matmul=False)], [want])
+    assert_all_close([_guide_cell(x, h, *_negate_update_block(params, H), reset_before_matmul=False)], [want])
 
 
 def test_guide_update_convention_differs_with_the_same_weights():
@@ -148,8 +126,7 @@ def test_float32_stays_float32_and_saturated_gates_are_finite():
 def test_reference_runs_on_meta(bias):
     T, B, I, H = 4, 3, 5, 2
     meta = {"device": "meta", "dtype": torch.float32}
-    W_ih, W_hh = torch.empty(3 * H, I, **meta), torch.empty(3 * H, H, **meta)
-    b_ih, b_hh = (torch.empty(3 * H, **meta), torch.empty(3 * H, **meta)) if bias else (None, None)
+    W_ih, W_hh, b_ih, b_hh = meta_recurrent_params(I, H, bias, gates=3)
     h = torch.empty(B, H, **meta)
 
     h_next = ref.gru_cell(torch.empty(B, I, **meta), h, W_ih, W_hh, b_ih, b_hh)

@@ -9,12 +9,12 @@ import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dlprep import paths
 from dlprep.grading import grader
 from dlprep.grading.checks import layernorm as checks
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
 
+from .helpers import grade_with_stub_backward
 from .strategies import reference, rng, seeds, small
 
 layernorm = reference("layernorm")
@@ -117,11 +117,7 @@ def test_dgamma_summed_over_axis_0_only_is_reported_by_its_shape():
 
 
 def test_a_forward_written_with_a_stub_backward_names_only_the_backward(tmp_path):
-    source = paths.reference("layernorm").read_text()
-    stubbed = source.split("def layernorm_backward")[0] + "def layernorm_backward(dout, cache):\n    raise NotImplementedError\n"
-    submission = tmp_path / "layernorm.py"
-    submission.write_text(stubbed)
-    report = grader.grade(KATA, submission, ["cpu"])
+    report = grade_with_stub_backward(KATA, tmp_path)
     assert report.error.kind == "not-implemented"
     assert "`layernorm_backward`" in report.error.message and "layernorm_forward" not in report.error.message
     forward_checks = [c for c in report.checks if c.name.startswith("forward")]

@@ -68,7 +68,7 @@ def test_cosine_annealing_equals_cosine_annealing_lr(lr_max, fraction, T):
     ours = [REF.cosine_annealing(t, T, lr_max, lr_min) for t in range(T + 1)]
     theirs = _rates(lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=T, eta_min=lr_min), lr_max, T + 1)
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-13 * lr_max)  # PyTorch's is a recurrence
-    assert ours[0] == lr_max and math.isclose(ours[-1], lr_min, rel_tol=1e-15, abs_tol=1e-15 * lr_max)
+    assert math.isclose(ours[0], lr_max, rel_tol=1e-15) and math.isclose(ours[-1], lr_min, rel_tol=1e-15, abs_tol=1e-15 * lr_max)
 
 
 @settings(max_examples=25, deadline=None)

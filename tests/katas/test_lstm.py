@@ -2,40 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.katas.helpers import assert_all_close, grads, load_recurrent, meta_recurrent_params, recurrent_params
 from tests.katas.strategies import reference, seeds, small
 
 ref = reference("lstm")
-
-
-def _params(gen, I, H, bias):
-    W_ih = torch.randn(4 * H, I, generator=gen, dtype=torch.float64)
-    W_hh = torch.randn(4 * H, H, generator=gen, dtype=torch.float64)
-    b_ih = torch.randn(4 * H, generator=gen, dtype=torch.float64) if bias else None
-    b_hh = torch.randn(4 * H, generator=gen, dtype=torch.float64) if bias else None
-    return W_ih, W_hh, b_ih, b_hh
-
-
-def _load(module, W_ih, W_hh, b_ih, b_hh, suffix=""):
-    with torch.no_grad():
-        getattr(module, "weight_ih" + suffix).copy_(W_ih)
-        getattr(module, "weight_hh" + suffix).copy_(W_hh)
-        if b_ih is not None:
-            getattr(module, "bias_ih" + suffix).copy_(b_ih)
-            getattr(module, "bias_hh" + suffix).copy_(b_hh)
-
-
-def _grads(outputs, upstream, inputs):
-    return torch.autograd.grad(outputs, inputs, upstream)
-
-
-def _assert_close(actual, expected):
-    for a, e in zip(actual, expected, strict=True):
-        torch.testing.assert_close(a, e, rtol=1e-10, atol=1e-12)
+_params = partial(recurrent_params, gates=4)
 
 
 @settings(max_examples=25, deadline=None)
@@ -43,18 +21,18 @@ def _assert_close(actual, expected):
 def test_cell_matches_nn_lstmcell(B, I, H, bias, seed):
     gen = torch.Generator().manual_seed(seed)
     x, h, c = (torch.randn(B, n, generator=gen, dtype=torch.float64, requires_grad=True) for n in (I, H, H))
-    W_ih, W_hh, b_ih, b_hh = (p.requires_grad_() if p is not None else None for p in _params(gen, I, H, bias))
+    W_ih, W_hh, b_ih, b_hh = _params(gen, I, H, bias, requires_grad=True)
     cell = torch.nn.LSTMCell(I, H, bias=bias, dtype=torch.float64)
-    _load(cell, W_ih, W_hh, b_ih, b_hh)
+    load_recurrent(cell, W_ih, W_hh, b_ih, b_hh)
     upstream = [torch.randn(B, H, generator=gen, dtype=torch.float64) for _ in range(2)]
 
     h_next, c_next = ref.lstm_cell(x, h, c, W_ih, W_hh, b_ih, b_hh)
     h_want, c_want = cell(x, (h, c))
-    _assert_close((h_next, c_next), (h_want, c_want))
+    assert_all_close((h_next, c_next), (h_want, c_want))
 
     ours = [p for p in (x, h, c, W_ih, W_hh, b_ih, b_hh) if p is not None]
     theirs = [x, h, c, *cell.parameters()]
-    _assert_close(_grads((h_next, c_next), upstream, ours), _grads((h_want, c_want), upstream, theirs))
+    assert_all_close(grads((h_next, c_next), upstream, ours), grads((h_want, c_want), upstream, theirs))
 
 
 @settings(max_examples=25, deadline=None)
@@ -63,21 +41,21 @@ def test_forward_matches_nn_lstm(T, B, I, H, bias, seed):
     gen = torch.Generator().manual_seed(seed)
     x = torch.randn(T, B, I, generator=gen, dtype=torch.float64, requires_grad=True)
     h0, c0 = (torch.randn(B, H, generator=gen, dtype=torch.float64, requires_grad=True) for _ in range(2))
-    W_ih, W_hh, b_ih, b_hh = (p.requires_grad_() if p is not None else None for p in _params(gen, I, H, bias))
+    W_ih, W_hh, b_ih, b_hh = _params(gen, I, H, bias, requires_grad=True)
     lstm = torch.nn.LSTM(I, H, bias=bias, dtype=torch.float64)
-    _load(lstm, W_ih, W_hh, b_ih, b_hh, suffix="_l0")
+    load_recurrent(lstm, W_ih, W_hh, b_ih, b_hh, suffix="_l0")
     upstream = [torch.randn(*shape, generator=gen, dtype=torch.float64) for shape in ((T, B, H), (B, H), (B, H))]
 
     output, (h_n, c_n) = ref.lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh)
     want, (h_want, c_want) = lstm(x, (h0[None], c0[None]))  # nn.LSTM's states carry a layer dimension
     assert output.shape == (T, B, H) and h_n.shape == c_n.shape == (B, H)
-    _assert_close((output, h_n, c_n), (want, h_want[0], c_want[0]))
+    assert_all_close((output, h_n, c_n), (want, h_want[0], c_want[0]))
 
     ours = [p for p in (x, h0, c0, W_ih, W_hh, b_ih, b_hh) if p is not None]
     theirs = [x, h0, c0, *lstm.parameters()]
-    _assert_close(
-        _grads((output, h_n, c_n), upstream, ours),
-        _grads((want, h_want[0], c_want[0]), upstream, theirs),
+    assert_all_close(
+        grads((output, h_n, c_n), upstream, ours),
+        grads((want, h_want[0], c_want[0]), upstream, theirs),
     )
 
 
@@ -92,7 +70,7 @@ def test_guide_concatenated_form_equals_split_form(B, I, H, seed):
     f, i, g, o = (pre[:, k * H:(k + 1) * H] for k in (1, 0, 2, 3))  # the guide's f, i, C̃, o
     c_next = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
     h_next = torch.sigmoid(o) * torch.tanh(c_next)
-    _assert_close(ref.lstm_cell(x, h, c, W_ih, W_hh, b_ih, b_hh), (h_next, c_next))
+    assert_all_close(ref.lstm_cell(x, h, c, W_ih, W_hh, b_ih, b_hh), (h_next, c_next))
 
 
 def test_float32_stays_float32_and_saturated_gates_are_finite():
@@ -111,8 +89,7 @@ def test_float32_stays_float32_and_saturated_gates_are_finite():
 def test_reference_runs_on_meta(bias):
     T, B, I, H = 4, 3, 5, 2
     meta = {"device": "meta", "dtype": torch.float32}
-    W_ih, W_hh = torch.empty(4 * H, I, **meta), torch.empty(4 * H, H, **meta)
-    b_ih, b_hh = (torch.empty(4 * H, **meta), torch.empty(4 * H, **meta)) if bias else (None, None)
+    W_ih, W_hh, b_ih, b_hh = meta_recurrent_params(I, H, bias, gates=4)
     h, c = torch.empty(B, H, **meta), torch.empty(B, H, **meta)
 
     h_next, c_next = ref.lstm_cell(torch.empty(B, I, **meta), h, c, W_ih, W_hh, b_ih, b_hh)

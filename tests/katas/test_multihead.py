@@ -6,6 +6,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.katas.helpers import bool_mask
 from tests.katas.strategies import reference, seeds, small
 
 ref = reference("multihead")
@@ -19,16 +20,6 @@ def _module(E, h, gen):
     return mha
 
 
-def _mask(kind, B, L, S, gen):
-    """None, or an (L, S) / (B, L, S) bool mask (True = may attend) that hides no whole row."""
-    if kind == "none":
-        return None
-    shape = (L, S) if kind == "2d" else (B, L, S)
-    mask = torch.rand(shape, generator=gen) < 0.5
-    keep = torch.randint(S, shape[:-1], generator=gen)
-    return mask.scatter(-1, keep.unsqueeze(-1), True)
-
-
 @settings(max_examples=25, deadline=None)
 @given(B=small, L=small, S=small, h=st.integers(1, 4), d=st.integers(1, 4),
        mask_kind=st.sampled_from(["none", "2d", "3d"]), seed=seeds)
@@ -39,7 +30,7 @@ def test_matches_nn_multihead_attention(B, L, S, h, d, mask_kind, seed):
     query = torch.randn(B, L, E, generator=gen, dtype=torch.float64, requires_grad=True)
     key = torch.randn(B, S, E, generator=gen, dtype=torch.float64, requires_grad=True)
     value = torch.randn(B, S, E, generator=gen, dtype=torch.float64, requires_grad=True)
-    mask = _mask(mask_kind, B, L, S, gen)
+    mask = bool_mask(mask_kind, B, L, S, gen)
     upstream = (torch.randn(B, L, E, generator=gen, dtype=torch.float64), torch.randn(B, L, S, generator=gen, dtype=torch.float64))
 
     params = (mha.in_proj_weight, mha.in_proj_bias, mha.out_proj.weight, mha.out_proj.bias)

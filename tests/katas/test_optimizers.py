@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import types
-
 import numpy as np
 import pytest
 import torch
@@ -14,6 +12,7 @@ from dlprep.grading import forbidden, grader
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
 
+from .helpers import assert_passes_every_case, meta_params, params_and_grads, step_on_meta, torch_optim_impl, trajectories
 from .strategies import reference, rng, seeds, small
 
 KATA = load().get("optimizers")
@@ -37,20 +36,6 @@ hyper = {
 }
 
 
-def _trajectories(cls, params, grads, dtype=torch.float64, **kwargs):
-    """Parameters after every step of `cls` fed the gradient sequence `grads` (None = skipped)."""
-    leaves = [torch.tensor(p, dtype=dtype, requires_grad=True) for p in params]
-    optimizer = cls((p for p in leaves), **kwargs)
-    history = []
-    for row in grads:
-        for p, g in zip(leaves, row):
-            p.grad = None if g is None else torch.tensor(g, dtype=dtype)
-        optimizer.step()
-        optimizer.zero_grad()
-        history.append([p.detach().clone() for p in leaves])
-    return history
-
-
 def _assert_same(ours, theirs, **tol):
     for t, (mine, want) in enumerate(zip(ours, theirs)):
         for i, (a, b) in enumerate(zip(mine, want)):
@@ -63,14 +48,9 @@ def _assert_same(ours, theirs, **tol):
 def test_reference_trajectory_equals_torch_optim(name, data, shapes, steps, grad_size, seed):
     kwargs = data.draw(hyper[name])
     r = rng(seed)
-    params = [r.standard_normal(shape) for shape in shapes]
-    grads = [
-        [None if r.random() < 0.2 else (r.standard_normal(shape) * grad_size if r.random() < 0.9 else np.zeros(shape))
-         for shape in shapes]
-        for _ in range(steps)
-    ]
-    ours = _trajectories(getattr(reference("optimizers"), name), params, grads, **kwargs)
-    theirs = _trajectories(TORCH[name], params, grads, **kwargs)
+    params, grads = params_and_grads(r, shapes, steps, grad_size)
+    ours = trajectories(getattr(reference("optimizers"), name), params, grads, **kwargs)
+    theirs = trajectories(TORCH[name], params, grads, **kwargs)
     _assert_same(ours, theirs, rtol=1e-10, atol=1e-12)
 
 
@@ -83,11 +63,11 @@ def test_defaults_and_float32_equal_torch_optim(name, kwargs):
     r = rng(0)
     params = [r.standard_normal((3, 4)), r.standard_normal(5)]
     grads = [[r.standard_normal((3, 4)), r.standard_normal(5)] for _ in range(10)]
-    _assert_same(_trajectories(ref, params, grads, **kwargs), _trajectories(TORCH[name], params, grads, **kwargs),
+    _assert_same(trajectories(ref, params, grads, **kwargs), trajectories(TORCH[name], params, grads, **kwargs),
                  rtol=1e-12, atol=1e-14)
-    ours = _trajectories(ref, params, grads, dtype=torch.float32, **kwargs)
+    ours = trajectories(ref, params, grads, dtype=torch.float32, **kwargs)
     assert all(p.dtype == torch.float32 for row in ours for p in row)
-    _assert_same(ours, _trajectories(TORCH[name], params, grads, dtype=torch.float32, **kwargs), rtol=1e-5, atol=1e-6)
+    _assert_same(ours, trajectories(TORCH[name], params, grads, dtype=torch.float32, **kwargs), rtol=1e-5, atol=1e-6)
 
 
 def test_nesterov_is_the_look_ahead_form_reparametrised():
@@ -108,34 +88,18 @@ def test_nesterov_is_the_look_ahead_form_reparametrised():
 @pytest.mark.parametrize("name", list(TORCH))
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_reference_runs_on_meta(name, dtype):
-    params = [torch.empty(3, 4, dtype=dtype, device="meta", requires_grad=True), torch.empty((), dtype=dtype, device="meta", requires_grad=True)]
+    params = meta_params(dtype)
     kwargs = {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.1} if name == "SGD" else {}
     optimizer = getattr(reference("optimizers"), name)(iter(params), **kwargs)
-    for _ in range(3):
-        for p in params:
-            p.grad = torch.empty_like(p)
-        optimizer.step()
-        optimizer.zero_grad()
-    for p, shape in zip(params, [(3, 4), ()]):
-        assert p.device.type == "meta" and p.dtype == dtype and tuple(p.shape) == shape and p.grad is None
+    step_on_meta(optimizer, params, dtype)
     state = {"SGD": "buffers", "Adagrad": "sums", "RMSprop": "square_avgs"}[name]
     assert all(s.device.type == "meta" and s.dtype == dtype for s in getattr(optimizer, state))
-
-
-def _torch_impl(**options):
-    return types.SimpleNamespace(**{name: (lambda p, _c=cls, **kw: _c(p, **options, **kw)) for name, cls in TORCH.items()})
 
 
 @pytest.mark.parametrize("foreach", [False, True])
 def test_torch_optim_passes_every_case(foreach):
     """What the grader expects (the reference) is what torch.optim does, within the grader's tolerances."""
-    checks, cases, ref = grader.checks_module(KATA), grader.make_cases(KATA), grader.reference(KATA)
-    impl = _torch_impl(foreach=foreach)
-    for case in cases:
-        expected = execute(ref, checks, case, "torch", "cpu")
-        actual = execute(impl, checks, case, "torch", "cpu")
-        failed = [d.message for d in grader.differences_from(checks, case, actual, expected, "cpu") if not d.passed]
-        assert not failed, (case.name, failed)
+    assert_passes_every_case(KATA, torch_optim_impl(TORCH, foreach=foreach))
 
 
 def test_cases_cover_what_the_issue_asks():

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from dlprep import paths
 from dlprep.grading import grader
+from tests.katas.helpers import bool_mask
 from tests.katas.strategies import reference, seeds, small
 
 ref = reference("transformer_block")
@@ -46,16 +47,6 @@ def _their_grad(kind, layer, key):
     return layer.get_parameter(key).grad
 
 
-def _mask(kind, B, L, S, gen):
-    """None, an (L, S) or a (B, L, S) bool mask (True = may attend) that hides no whole row."""
-    if kind == "none":
-        return None
-    shape = (L, S) if kind == "2d" else (B, L, S)
-    mask = torch.rand(shape, generator=gen) < 0.5
-    keep = torch.randint(S, shape[:-1], generator=gen)
-    return mask.scatter(-1, keep.unsqueeze(-1), True)
-
-
 def _theirs(mask, B, h):
     """PyTorch's attn_mask: True = masked, and one (L, S) map per batch element *and head*."""
     if mask is None:
@@ -82,14 +73,14 @@ def test_matches_torch_transformer_layers(kind, B, L, S, h, d, d_ff, self_mask, 
 
     x = torch.randn(B, L, d_model, generator=gen, dtype=torch.float64, requires_grad=True)
     upstream = torch.randn(B, L, d_model, generator=gen, dtype=torch.float64)
-    mask = _mask(self_mask, B, L, L, gen)
+    mask = bool_mask(self_mask, B, L, L, gen)
     if kind == "EncoderBlock":
         inputs = (x,)
         out = mine(x, mask)
         want = theirs(x, src_mask=_theirs(mask, B, h))
     else:
         memory = torch.randn(B, S, d_model, generator=gen, dtype=torch.float64, requires_grad=True)
-        memory_mask = _mask(cross_mask, B, L, S, gen)
+        memory_mask = bool_mask(cross_mask, B, L, S, gen)
         inputs = (x, memory)
         out = mine(x, memory, tgt_mask=mask, memory_mask=memory_mask)
         want = theirs(x, memory, tgt_mask=_theirs(mask, B, h), memory_mask=_theirs(memory_mask, B, h))

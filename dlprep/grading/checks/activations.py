@@ -18,6 +18,7 @@ import warnings
 
 import numpy as np
 
+from dlprep.grading.checks._numeric import GRAD_CHECK_SCALE, central_difference
 from dlprep.grading.spec import Case
 
 WARNINGS = ("overflow", "divide by zero", "invalid value")
@@ -51,10 +52,8 @@ def run(impl, case: Case, args: dict):
 
 
 def self_expected(case: Case, outputs: dict) -> dict:
-    z, h = case.args["z"], case.args["h"]
     grad, plus, minus = case.outputs
-    step = (z + h) - (z - h)  # 2h as float64 represents it at each z
-    return {grad: (np.asarray(outputs[plus], dtype=np.float64) - np.asarray(outputs[minus], dtype=np.float64)) / step}
+    return {grad: central_difference(case.args["z"], case.args["h"], outputs[plus], outputs[minus])}
 
 
 def _case(name, call, z, *, dtype="float64", alpha=None, scale=None, note=""):
@@ -71,7 +70,7 @@ def _grad_check(call, z, alpha=None):
         args=args,
         outputs=(f"{call}(z)", f"{name}(z + h)", f"{name}(z - h)"),
         compare="self",
-        scale=100.0,  # within 1e-7 absolute + 1e-7 relative
+        scale=GRAD_CHECK_SCALE,
         note=f"expected = ({name}(z + h) − {name}(z − h)) / 2h from YOUR OWN {name} (h = 1e-5): "
         f"your {call} is not the derivative of your {name}",
     )

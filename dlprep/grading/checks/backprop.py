@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlprep.grading.checks._numeric import GRAD_CHECK_SCALE, entry_outputs, expected_at_entries
 from dlprep.grading.execute import ProtocolError
 from dlprep.grading.spec import Case
 
 H = 1e-5
 """Step of the central differences: their error, O(h²) + O(ε·|L|/h), stays near 1e-10."""
 
-GRAD_CHECK_SCALE = 100.0
-"""Gradient checks compare within 1e-7 absolute (1e-9 per unit of scale) plus 1e-7 relative."""
 
 CALL_ARGS = ("params", "X", "y", "activation")
 
@@ -33,16 +32,11 @@ def grad_check_case(name, params, X, y, activation, entries, *, h=H, note=""):
     must equal the central difference (L(θ + h) − L(θ − h)) / 2h of its own loss."""
     entries = tuple((int(layer), int(kind), tuple(int(i) for i in index)) for layer, kind, index in entries)
     names = [entry_name(*entry) for entry in entries]
-    outputs = (
-        *(f"dL/d{n}" for n in names),
-        *(f"L({n} + h)" for n in names),
-        *(f"L({n} - h)" for n in names),
-    )
     return Case(
         name=name,
         call="mlp_loss_and_grads",
         args={"params": params, "X": X, "y": y, "activation": activation, "entries": entries, "h": h},
-        outputs=outputs,
+        outputs=entry_outputs(names),
         compare="self",
         scale=GRAD_CHECK_SCALE,
         note=note or "expected = (L(θ+h) − L(θ−h))/2h from YOUR OWN loss: your gradient disagrees with your "
@@ -104,16 +98,8 @@ def run(impl, case: Case, args: dict):
 
 def self_expected(case: Case, outputs: dict) -> dict:
     """The central difference of the submission's own loss at each entry, by name of its gradient."""
-    entries = case.args["entries"]
-    n = len(entries)
-    h = case.args["h"]
-    wanted = {}
-    for i, (layer, kind, index) in enumerate(entries):
-        value = case.args["params"][layer][kind][index]
-        step = (value + h) - (value - h)  # 2h as float64 represents it
-        plus, minus = (np.asarray(outputs[case.outputs[j]], dtype=np.float64) for j in (n + i, 2 * n + i))
-        wanted[case.outputs[i]] = (plus - minus) / step
-    return wanted
+    params = case.args["params"]
+    return expected_at_entries(case, outputs, [params[layer][kind][index] for layer, kind, index in case.args["entries"]])
 
 
 def _params(rng, sizes, *, gain=1.5, last_gain=1.0):

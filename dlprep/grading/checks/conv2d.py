@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlprep.grading.checks._numeric import central_difference
 from dlprep.grading.execute import ProtocolError
 from dlprep.grading.spec import Case
 
@@ -79,14 +80,10 @@ def run(impl, case: Case, args: dict):
 
 def self_expected(case: Case, outputs: dict) -> dict:
     """(L(θ + h·e) − L(θ − h·e)) / 2h from the submission's own forward, entry by entry."""
-    wanted = {}
-    for k, (name, param) in enumerate(zip(GRADS, PARAMS)):
-        value = case.args[param]
-        step = (value + case.args["h"]) - (value - case.args["h"])  # 2h as float64 represents it
-        plus = np.asarray(outputs[case.outputs[3 + k]], dtype=np.float64)
-        minus = np.asarray(outputs[case.outputs[6 + k]], dtype=np.float64)
-        wanted[name] = (plus - minus) / step
-    return wanted
+    return {
+        name: central_difference(case.args[param], case.args["h"], outputs[case.outputs[3 + k]], outputs[case.outputs[6 + k]])
+        for k, (name, param) in enumerate(zip(GRADS, PARAMS))
+    }
 
 
 def _size_case(n, kernel, stride, padding, note=""):

@@ -38,6 +38,8 @@ import math
 import numpy as np
 
 from dlprep.grading import compare
+from dlprep.grading.checks._global_rng import global_state, same_state
+from dlprep.grading.checks._numeric import GRAD_CHECK_SCALE, entry_outputs, expected_at_entries
 from dlprep.grading.compare import Difference
 from dlprep.grading.execute import ProtocolError
 from dlprep.grading.spec import Case
@@ -52,8 +54,6 @@ ULPS = 8
 """Exact relations (out = x·mask, dx = dout·mask) hold within this many units of rounding of the dtype."""
 H = 1e-3
 """Step of the gradient checks: dropout is linear in x, so the central difference is exact up to rounding."""
-GRAD_CHECK_SCALE = 100.0
-"""Gradient checks compare within 1e-7 absolute (1e-9 per unit of scale) plus 1e-7 relative."""
 
 JUDGE_OUTPUTS = ("out", "mask", "dx", "same seed, same result", "another seed, another result", "np.random untouched")
 STATS_OUTPUTS = (
@@ -73,20 +73,6 @@ def bernstein_halfwidth(n: int, q: float, x: float = LOG_ODDS) -> float:
 
 
 # -- calling the submission --------------------------------------------------------------------------
-
-
-def _global_state():
-    return np.random.get_state(legacy=False)
-
-
-def _same_state(a, b) -> bool:
-    return (
-        a["bit_generator"] == b["bit_generator"]
-        and np.array_equal(a["state"]["key"], b["state"]["key"])
-        and a["state"]["pos"] == b["state"]["pos"]
-        and a["has_gauss"] == b["has_gauss"]
-        and a["gauss"] == b["gauss"]
-    )
 
 
 def _pair(result):
@@ -125,7 +111,7 @@ def run(impl, case: Case, args: dict):
         return False
 
     original = x.copy()  # x itself goes to the first call, so that modifying it in place is seen
-    before = _global_state()
+    before = global_state()
     out, mask = _pair(forward(x, p, training, np.random.default_rng(seed)))
     if protocol == "gradient check":
         return _gradient_check(impl, args, original, mask)
@@ -135,7 +121,7 @@ def run(impl, case: Case, args: dict):
     other = _pair(forward(original.copy(), p, training, np.random.default_rng(seed + 1)))
     same = _equal(out, again[0]) and _equal(mask, again[1])
     differs = not (_equal(out, other[0]) and _equal(mask, other[1]))
-    untouched = _same_state(before, _global_state())
+    untouched = same_state(before, global_state())
     if protocol == "rng":
         return bool(same and differs and untouched)
     return out, mask, impl.dropout_backward(args["dout"], mask), same, differs, untouched
@@ -174,15 +160,7 @@ def _gradient_check(impl, args, original, mask):
 
 def self_expected(case: Case, outputs: dict) -> dict:
     """The central difference of the submission's own loss at each entry, by name of its gradient."""
-    entries = case.args["entries"]
-    n, h = len(entries), case.args["h"]
-    wanted = {}
-    for i, index in enumerate(entries):
-        value = case.args["x"][index]
-        step = (value + h) - (value - h)  # 2h as float64 represents it
-        plus, minus = (np.asarray(outputs[case.outputs[j]], dtype=np.float64) for j in (n + i, 2 * n + i))
-        wanted[case.outputs[i]] = (plus - minus) / step
-    return wanted
+    return expected_at_entries(case, outputs, [case.args["x"][index] for index in case.args["entries"]])
 
 
 # -- the judge ---------------------------------------------------------------------------------------------
@@ -407,11 +385,7 @@ def _forward_case(rng, name, shape, p, training, protocol, *, dtype="float64", r
         names = [f"x{_at(index)}" for index in entries]
         args.update(entries=entries, h=H)
         outputs = {
-            "gradient check": (
-                *(f"dL/d{n}" for n in names),
-                *(f"L({n} + h)" for n in names),
-                *(f"L({n} - h)" for n in names),
-            )
+            "gradient check": entry_outputs(names)
         }
         kwargs.update(compare="self", scale=GRAD_CHECK_SCALE)
     if protocol == "judge":

@@ -2,56 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
+from dlprep.grading.checks import _recurrent
 from dlprep.grading.spec import Case
 
-
-def _params(rng, I, H, *, biases, weight_scale):
-    args = {
-        "W_ih": rng.standard_normal((3 * H, I)) * weight_scale,
-        "W_hh": rng.standard_normal((3 * H, H)) * weight_scale,
-    }
-    if biases:
-        args["b_ih"] = rng.standard_normal(3 * H) * 0.5
-        args["b_hh"] = rng.standard_normal(3 * H) * 0.5
-    return args
-
-
-def _cell_case(rng, name, B, I, H, *, biases=True, dtype="float64", x_scale=1.0, weight_scale=0.6, note=""):
-    args = {
-        "x": rng.standard_normal((B, I)) * x_scale,
-        "h": rng.uniform(-1.0, 1.0, (B, H)),
-        **_params(rng, I, H, biases=biases, weight_scale=weight_scale),
-    }
-    return Case(
-        name=name,
-        call="gru_cell",
-        args=args,
-        dtype=dtype,
-        grad=tuple(args),
-        upstream=(rng.standard_normal((B, H)),),
-        outputs=("h_next",),
-        note=note,
-    )
-
-
-def _forward_case(rng, name, T, B, I, H, *, biases=True, dtype="float64", x_scale=1.0, weight_scale=0.6, note=""):
-    args = {
-        "x": rng.standard_normal((T, B, I)) * x_scale,
-        "h0": rng.uniform(-1.0, 1.0, (B, H)),
-        **_params(rng, I, H, biases=biases, weight_scale=weight_scale),
-    }
-    return Case(
-        name=name,
-        call="gru_forward",
-        args=args,
-        dtype=dtype,
-        grad=tuple(args),
-        upstream=(rng.standard_normal((T, B, H)), rng.standard_normal((B, H))),
-        outputs=("output", "h_n"),
-        note=note,
-    )
+_cell_case = partial(_recurrent.cell_case, kata="gru", gates=3)
+_forward_case = partial(_recurrent.forward_case, kata="gru", gates=3)
 
 
 CONVENTION = "h' = (1 − z) ⊙ n + z ⊙ h, with z the second block of rows and r ⊙ (W_hn h + b_hn) inside the candidate"

@@ -33,6 +33,7 @@ import math
 import numpy as np
 
 from dlprep.grading import compare
+from dlprep.grading.checks._global_rng import global_state, same_state
 from dlprep.grading.compare import Difference
 from dlprep.grading.execute import ProtocolError
 from dlprep.grading.spec import Case
@@ -86,20 +87,6 @@ def normal_tail(k: float) -> float:
 # -- calling the submission -------------------------------------------------------------------------
 
 
-def _global_state():
-    return np.random.get_state(legacy=False)
-
-
-def _same_state(a, b) -> bool:
-    return (
-        a["bit_generator"] == b["bit_generator"]
-        and np.array_equal(a["state"]["key"], b["state"]["key"])
-        and a["state"]["pos"] == b["state"]["pos"]
-        and a["has_gauss"] == b["has_gauss"]
-        and a["gauss"] == b["gauss"]
-    )
-
-
 def _as_floats(W, call: str) -> np.ndarray:
     try:
         return np.asarray(W, dtype=np.float64)
@@ -117,7 +104,7 @@ def _equal(a, b) -> bool:
 def run(impl, case: Case, args: dict):
     n_in, n_out, seed = args["n_in"], args["n_out"], args["seed"]
     protocol = args["protocol"]
-    before = _global_state()
+    before = global_state()
     if protocol == "rng":
         ok = True
         for name in ("xavier_normal", "he_normal"):
@@ -126,7 +113,7 @@ def run(impl, case: Case, args: dict):
             again = fn(n_in, n_out, np.random.default_rng(seed))
             other = fn(n_in, n_out, np.random.default_rng(seed + 1))
             ok = ok and _equal(first, again) and not _equal(first, other)
-        return bool(ok and _same_state(before, _global_state()))
+        return bool(ok and same_state(before, global_state()))
     if protocol == "layout":
         made = [getattr(impl, name)(n_in, n_out, np.random.default_rng(seed)) for name in ("xavier_normal", "he_normal")]
         return (n_in, n_out) in [np.shape(W) for W in made]
@@ -148,7 +135,7 @@ def run(impl, case: Case, args: dict):
     draws = np.concatenate([_as_floats(m, case.call).ravel() for m in matrices])
     again = fn(n_in, n_out, np.random.default_rng(seed))
     other = fn(n_in, n_out, np.random.default_rng(seed + 1))
-    untouched = _same_state(before, _global_state())
+    untouched = same_state(before, global_state())
     return W, draws, _equal(W, again), not _equal(W, other), untouched
 
 

@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlprep.grading.checks import _normalization
+from dlprep.grading.checks._numeric import GRAD_CHECK_SCALE, entry_outputs
 from dlprep.grading.execute import ProtocolError
 from dlprep.grading.spec import Case
 
 FORWARD = "layernorm_forward"
 BACKWARD = "layernorm_backward"
-GRADS = {"x": "dx", "gamma": "dgamma", "beta": "dbeta"}
 
 H = 1e-5
 """Step of the central differences: their error, O(h²) + O(ε·|L|/h), stays near 1e-10."""
-
-GRAD_CHECK_SCALE = 100.0
-"""Gradient checks compare within 1e-7 absolute (1e-9 per unit of scale) plus 1e-7 relative."""
 
 
 def _forward(impl, args, **moved):
@@ -40,62 +38,16 @@ def _forward(impl, args, **moved):
     return result
 
 
-def _forward_then_backward(impl, args):
-    """(out, dx, dgamma, dbeta). With forward still a stub, say so of backward too if it is one."""
-    try:
-        out, cache = _forward(impl, args)
-    except NotImplementedError:
-        try:
-            impl.layernorm_backward(args["dout"], None)
-        except NotImplementedError:
-            raise  # both are stubs: this case names the backward, the forward cases the forward
-        except Exception:  # noqa: BLE001 - backward is written; the forward is what is missing
-            pass
-        raise
-    grads = impl.layernorm_backward(args["dout"], cache)
-    if not isinstance(grads, (tuple, list)) or len(grads) != 3:
-        raise ProtocolError(f"{BACKWARD} must return (dx, dgamma, dbeta)")
-    return (out, *grads)
-
-
-def _loss(out, dout) -> float:
-    out = np.asarray(out, dtype=np.float64)
-    if out.shape != dout.shape:
-        raise ProtocolError(f"`out` has shape {out.shape}, expected {dout.shape} (the shape of x)")
-    return float(np.sum(out * dout))
-
-
 def run(impl, case: Case, args: dict):
     if case.call == FORWARD:
         return _forward(impl, args)[0]
-    result = _forward_then_backward(impl, args)
+    result = _normalization.forward_then_backward(impl, "layernorm", lambda: _forward(impl, args), args["dout"])
     if case.compare != "self":
         return result
-    grads = dict(zip(("dx", "dgamma", "dbeta"), result[1:]))
-    analytic, plus, minus = [], [], []
-    for name, index in args["entries"]:
-        grad = np.asarray(grads[GRADS[name]], dtype=np.float64)
-        if grad.shape != args[name].shape:
-            raise ProtocolError(f"`{GRADS[name]}` has shape {grad.shape}, expected {args[name].shape} (shaped like {name})")
-        analytic.append(float(grad[index]))
-        for sign, losses in ((1.0, plus), (-1.0, minus)):
-            moved = {key: args[key].copy() for key in ("x", "gamma", "beta")}
-            moved[name][index] += sign * args["h"]
-            losses.append(_loss(_forward(impl, args, **moved)[0], args["dout"]))
-    return (*analytic, *plus, *minus)
+    return _normalization.gradient_check(args, result, lambda moved: _forward(impl, args, **moved)[0])
 
 
-def self_expected(case: Case, outputs: dict) -> dict:
-    """The central difference of the submission's own L = Σ dout ⊙ out, by name of the gradient."""
-    entries = case.args["entries"]
-    n, h = len(entries), case.args["h"]
-    wanted = {}
-    for i, (name, index) in enumerate(entries):
-        value = case.args[name][index]
-        step = (value + h) - (value - h)  # 2h as float64 represents it
-        plus, minus = (np.asarray(outputs[case.outputs[j]], dtype=np.float64) for j in (n + i, 2 * n + i))
-        wanted[case.outputs[i]] = (plus - minus) / step
-    return wanted
+self_expected = _normalization.self_expected
 
 
 def _rows(rng, shape):
@@ -131,16 +83,15 @@ def _grad_check(rng, name, shape, *, count=4):
     picks = {tuple(int(rng.integers(n)) for n in shape) for _ in range(count)}
     j = int(rng.integers(shape[-1]))
     entries = (*(("x", index) for index in sorted(picks)), ("gamma", (j,)), ("beta", (j,)))
-    names = [f"{entry}[{', '.join(str(i) for i in index)}]" for entry, index in entries]
+    names = [_normalization.entry_name(*entry) for entry in entries]
     return Case(
         name=f"{name}, x {_shown(shape)}",
         call=BACKWARD,
         args={**args, "entries": entries, "h": H},
-        outputs=(*(f"dL/d{n}" for n in names), *(f"L({n} + h)" for n in names), *(f"L({n} - h)" for n in names)),
+        outputs=entry_outputs(names),
         compare="self",
         scale=GRAD_CHECK_SCALE,
-        note="L = Σ dout ⊙ out; expected = (L(θ+h) − L(θ−h))/2h from YOUR OWN forward: your backward "
-        "disagrees with your forward at that entry",
+        note=_normalization.GRAD_CHECK_NOTE,
     )
 
 

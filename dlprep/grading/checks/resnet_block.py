@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlprep.grading.execute import ProtocolError
+from dlprep.grading.checks._modules import backward_and_collect, build_and_run, load_strictly
 from dlprep.grading.spec import Case
 
 SUBMODULES = ("conv1", "bn1", "conv2", "bn2", "downsample")
@@ -34,36 +34,12 @@ NAMING = (
 
 
 def run(impl, case: Case, args: dict):
-    import torch
-
     hyper = {name: args[name] for name in HYPER}
     shown = f"{case.call}({hyper['in_channels']}, {hyper['out_channels']}, stride={hyper['stride']})"
-    try:
-        block = getattr(impl, case.call)(**hyper)
-        if not isinstance(block, torch.nn.Module):
-            raise ProtocolError(f"{shown} is a {type(block).__name__}; it must subclass nn.Module")
-        if "x" not in args:
-            return _structure(block, case)
-        return _values(block, case, args, shown)
-    except NotImplementedError:
-        raise NotImplementedError(case.call) from None  # name the class, not __init__ or forward
-
-
-def _structure(block, case: Case) -> tuple:
-    counts = {}
-    for name in case.outputs:
-        if name == "parameters in the block":
-            module = block
-        else:
-            module = getattr(block, name.removeprefix("parameters in "), None)
-        has = hasattr(module, "parameters") and callable(module.parameters)
-        counts[name] = sum(p.numel() for p in module.parameters()) if has else 0
-    return tuple(counts[name] for name in case.outputs)
+    return build_and_run(impl, case, args, hyper, shown, lambda block: _values(block, case, args, shown))
 
 
 def _values(block, case: Case, args: dict, shown: str) -> tuple:
-    import torch
-
     x, dout = args["x"], args["dout"]
     block = block.to(device=x.device, dtype=x.dtype)
     load_strictly(block, args["state"], x, shown, NAMING)
@@ -71,74 +47,6 @@ def _values(block, case: Case, args: dict, shown: str) -> tuple:
     x.requires_grad_()
     out = block(x)
     return backward_and_collect(block, out, {"x": x}, dout, case)
-
-
-def load_strictly(module, state: dict, like, shown: str, naming: str) -> None:
-    """Load `state` (NumPy arrays) into `module` with strict=True; explain any mismatch first."""
-    import torch
-
-    def tensor(array):
-        floating = array.dtype.kind == "f"
-        dtype = like.dtype if floating else torch.from_numpy(array.copy()).dtype
-        if like.device.type == "meta":
-            return torch.empty(array.shape, dtype=dtype, device="meta")
-        return torch.from_numpy(array.copy()).to(device=like.device, dtype=dtype)
-
-    have = {key: tuple(value.shape) for key, value in module.state_dict().items()}
-    want = {key: tuple(array.shape) for key, array in state.items()}
-    problems = []
-    missing = [key for key in want if key not in have]
-    unexpected = [key for key in have if key not in want]
-    if missing:
-        problems.append("missing " + ", ".join(f"`{key}`" for key in missing))
-    if unexpected:
-        problems.append("unexpected " + ", ".join(f"`{key}`" for key in unexpected))
-    for key in want:
-        if key in have and have[key] != want[key]:
-            problems.append(f"`{key}` is {have[key]} in your module, expected {want[key]}")
-    if problems:
-        raise ProtocolError(f"a reference state dict does not load into your {shown} (strict=True): "
-                            + "; ".join(problems) + f". {naming[0].upper()}{naming[1:]}.")
-    try:
-        module.load_state_dict({key: tensor(array) for key, array in state.items()}, strict=True)
-    except RuntimeError as exc:
-        raise ProtocolError(f"a reference state dict does not load into your {shown}: {exc}") from None
-
-
-def backward_and_collect(module, out, inputs: dict, dout, case: Case) -> tuple:
-    """Backward from `out` with `dout`, then the values `case.outputs` names, in order."""
-    import torch
-
-    if not isinstance(out, torch.Tensor):
-        raise ProtocolError(f"forward returned a {type(out).__name__}; expected one tensor")
-    if tuple(out.shape) != tuple(dout.shape):
-        raise ProtocolError(f"forward returned shape {tuple(out.shape)}; expected {tuple(dout.shape)}")
-    if not out.requires_grad:
-        raise ProtocolError("the output is not connected to the input and the parameters by autograd "
-                            "(no grad_fn): was something detached, or computed with .item(), .data or NumPy?")
-    try:
-        torch.autograd.backward(out, dout.to(device=out.device, dtype=out.dtype))
-    except RuntimeError as exc:
-        if "inplace operation" not in str(exc):
-            raise
-        raise ProtocolError(
-            "the backward pass failed: your forward modified in place a tensor that autograd needs "
-            "(`+=` on the output of an in-place ReLU, or `relu_()` on a saved tensor?). "
-            f"PyTorch says: {str(exc).splitlines()[0]}"
-        ) from None
-    params = dict(module.named_parameters())
-    buffers = dict(module.named_buffers())
-    values = []
-    for name in case.outputs:
-        if name == "out":
-            values.append(out)
-        elif name.startswith("gradient of "):
-            key = name.removeprefix("gradient of ")
-            # None when no gradient reached it (unused, or detached): compared as "got None"
-            values.append(inputs[key].grad if key in inputs else params[key].grad)
-        else:
-            values.append(buffers[name.removesuffix(" after the forward")])
-    return tuple(values)
 
 
 # ---------------------------------------------------------------------------------------------

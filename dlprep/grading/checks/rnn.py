@@ -3,62 +3,20 @@ birnn_forward(x, h0, params_fwd, params_bwd)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
+from dlprep.grading.checks import _recurrent
 from dlprep.grading.spec import Case
 
-
-def _params(rng, I, H, *, biases, weight_scale):
-    """(W_ih, W_hh, b_ih, b_hh) as a dict; the biases are left out (None) when `biases` is False."""
-    args = {
-        "W_ih": rng.standard_normal((H, I)) * weight_scale,
-        "W_hh": rng.standard_normal((H, H)) * weight_scale,
-    }
-    if biases:
-        args["b_ih"] = rng.standard_normal(H) * 0.5
-        args["b_hh"] = rng.standard_normal(H) * 0.5
-    return args
-
-
-def _cell_case(rng, name, B, I, H, *, biases=True, dtype="float64", x_scale=1.0, weight_scale=0.6, note=""):
-    args = {
-        "x": rng.standard_normal((B, I)) * x_scale,
-        "h": rng.uniform(-1.0, 1.0, (B, H)),
-        **_params(rng, I, H, biases=biases, weight_scale=weight_scale),
-    }
-    return Case(
-        name=name,
-        call="rnn_cell",
-        args=args,
-        dtype=dtype,
-        grad=tuple(args),
-        upstream=(rng.standard_normal((B, H)),),
-        outputs=("h_next",),
-        note=note,
-    )
-
-
-def _forward_case(rng, name, T, B, I, H, *, biases=True, dtype="float64", x_scale=1.0, weight_scale=0.6, note=""):
-    args = {
-        "x": rng.standard_normal((T, B, I)) * x_scale,
-        "h0": rng.uniform(-1.0, 1.0, (B, H)),
-        **_params(rng, I, H, biases=biases, weight_scale=weight_scale),
-    }
-    return Case(
-        name=name,
-        call="rnn_forward",
-        args=args,
-        dtype=dtype,
-        grad=tuple(args),
-        upstream=(rng.standard_normal((T, B, H)), rng.standard_normal((B, H))),
-        outputs=("output", "h_n"),
-        note=note,
-    )
+_cell_case = partial(_recurrent.cell_case, kata="rnn", gates=1)
+_forward_case = partial(_recurrent.forward_case, kata="rnn", gates=1)
 
 
 def _bidirectional_case(rng, name, T, B, I, H, *, biases=True, dtype="float64", note=""):
     def params():
-        p = _params(rng, I, H, biases=biases, weight_scale=0.6)
+        p = _recurrent.params(rng, I, H, gates=1, biases=biases, weight_scale=0.6)
         return (p["W_ih"], p["W_hh"], p.get("b_ih"), p.get("b_hh"))
 
     args = {

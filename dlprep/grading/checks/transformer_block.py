@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlprep.grading.checks.resnet_block import backward_and_collect, load_strictly
+from dlprep.grading.checks._modules import backward_and_collect, build_and_run, load_strictly
 from dlprep.grading.spec import Case
 
 SUBMODULES = {
@@ -35,38 +35,21 @@ MASKS = ("mask", "tgt_mask", "memory_mask")
 
 
 def run(impl, case: Case, args: dict):
-    import torch
-
-    from dlprep.grading.execute import ProtocolError
-
     hyper = {name: args[name] for name in HYPER}
     shown = f"{case.call}({', '.join(f'{k}={v}' for k, v in hyper.items())})"
-    try:
-        block = getattr(impl, case.call)(**hyper)
-        if not isinstance(block, torch.nn.Module):
-            raise ProtocolError(f"{shown} is a {type(block).__name__}; it must subclass nn.Module")
-        if "x" not in args:
-            return _structure(block, case)
-        x, dout = args["x"], args["dout"]
-        block = block.to(device=x.device, dtype=x.dtype)
-        load_strictly(block, args["state"], x, shown, NAMING)
-        inputs = {"x": x.requires_grad_()}
-        if case.call == "DecoderBlock":
-            inputs["memory"] = args["memory"].requires_grad_()
-        masks = {name: args[name] for name in MASKS if name in args}
-        out = block(*inputs.values(), **masks)
-        return backward_and_collect(block, out, inputs, dout, case)
-    except NotImplementedError:
-        raise NotImplementedError(case.call) from None  # name the block, not forward or the attention
+    return build_and_run(impl, case, args, hyper, shown, lambda block: _values(block, case, args, shown))
 
 
-def _structure(block, case: Case) -> tuple:
-    values = []
-    for name in case.outputs:
-        module = block if name == "parameters in the block" else getattr(block, name.removeprefix("parameters in "), None)
-        has = hasattr(module, "parameters") and callable(module.parameters)
-        values.append(sum(p.numel() for p in module.parameters()) if has else 0)
-    return tuple(values)
+def _values(block, case: Case, args: dict, shown: str) -> tuple:
+    x, dout = args["x"], args["dout"]
+    block = block.to(device=x.device, dtype=x.dtype)
+    load_strictly(block, args["state"], x, shown, NAMING)
+    inputs = {"x": x.requires_grad_()}
+    if case.call == "DecoderBlock":
+        inputs["memory"] = args["memory"].requires_grad_()
+    masks = {name: args[name] for name in MASKS if name in args}
+    out = block(*inputs.values(), **masks)
+    return backward_and_collect(block, out, inputs, dout, case)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -143,19 +143,16 @@ def grade(
         targets = [(kata, target)]
     from dlprep.grading import grader
 
-    try:
-        devices = ["cpu", "cuda"] if device is DeviceChoice.all else grader.available_devices(device.value)
-        if device is DeviceChoice.all and "cuda" not in grader.available_devices("auto"):
-            raise RuntimeError("--device all needs CUDA, and PyTorch sees no CUDA device here")
-    except RuntimeError as exc:
-        fail(str(exc))
+    devices = {DeviceChoice.auto: None, DeviceChoice.cpu: ["cpu"], DeviceChoice.cuda: ["cuda"], DeviceChoice.all: ["cpu", "cuda"]}[device]
+    if devices is not None and "cuda" in devices and not grader.cuda_available():
+        fail(f"--device {device.value} needs CUDA, and PyTorch sees no CUDA device here")
     from dlprep.cli.render import grading_progress, render_report, render_summary
 
     reports = []
     try:
         with grading_progress(console, len(targets), visible=not as_json and console.is_terminal) as advance:
             for kata, target in targets:
-                advance(f"Grading {kata.id} on {', '.join(devices)}…")
+                advance(f"Grading {kata.id}…")
                 try:
                     report = grader.grade(kata, target, devices, timeout_s=timeout)
                 except (OSError, UnicodeDecodeError) as exc:

@@ -6,6 +6,7 @@ message per event to another. It decides nothing: the grader compares what it re
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import json
@@ -27,6 +28,7 @@ class LearnerRun:
         self.file = os.path.realpath(config["file"])
         self.out = config["result_fd"]
         self.trips: list[str] = []
+        self.checks = None  # the kata's checks module, once imported
 
     def send(self, message: dict[str, Any]) -> None:
         wire.send(self.out, message)
@@ -88,18 +90,34 @@ class LearnerRun:
             self.fail("missing-function", "your file does not define " + ", ".join(f"`{n}`" for n in missing))
         return module
 
+    def device_trap(self, device: str):
+        """On the CPU, a tensor created without `device=` lands on PyTorch's `meta` device.
+
+        Such a tensor then shows (an output on meta, or an error mixing devices) without a
+        GPU, at no cost to correct code, which never touches `meta`.
+        """
+        if device == "cpu" and self.config["framework"] == "torch" and getattr(self.checks, "DEVICE_TRAP", True):
+            import torch
+
+            return torch.device("meta")
+        return contextlib.nullcontext()
+
     def run_case(self, module, checks, case, device: str) -> dict[str, Any]:
         from dlprep.grading.execute import ProtocolError, execute
 
         try:
-            return {"result": execute(module, checks, case, self.config["framework"], device)}
+            with self.device_trap(device):
+                return {"result": execute(module, checks, case, self.config["framework"], device)}
         except NotImplementedError as exc:
             return {"not_implemented": self.innermost_function(exc) or case.call}
         except ProtocolError as exc:
             return {"exception": str(exc)}
         except Exception as exc:  # noqa: BLE001
             self.fatal(exc, f"in case '{case.name}'")
-            return {"exception": self.trimmed_traceback(exc)}
+            message = self.trimmed_traceback(exc)
+            if "device meta" in message:
+                message += "\n(a tensor was created without device=: on the CPU, dlprep puts such tensors on `meta`; create them on the inputs' device)"
+            return {"exception": message}
         except BaseException as exc:
             self.fatal(exc, f"in case '{case.name}'")
             raise
@@ -120,16 +138,19 @@ class LearnerRun:
             torch.backends.cudnn.allow_tf32 = False
             # Cases are tiny: threads only add contention, badly so on a busy machine.
             torch.set_num_threads(1)
-        checks = importlib.import_module(f"dlprep.grading.checks.{config['kata']}")
+        checks = self.checks = importlib.import_module(f"dlprep.grading.checks.{config['kata']}")
         forbidden.install_tripwires(tuple(config["forbidden"]), self.trips.append)
         sandbox.protect(config["hidden_dirs"], config["hidden_modules"])
         module = self.load()
         cases = [Case(**fields) for fields in wire.receive(config["case_fd"])]
-        plan = [(device, range(len(cases))) for device in config["devices"]]
-        plan.append(("meta", config["meta_cases"]))
-        for device, indices in plan:
-            for index in indices:
-                case = cases[index]
+        devices = config["devices"]
+        if devices is None:
+            import torch
+
+            devices = ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
+            self.send({"type": "devices", "devices": devices})
+        for device in devices:
+            for index, case in enumerate(cases):
                 self.send({"type": "start", "index": index, "device": device})
                 self.send({"type": "case", "index": index, "device": device, **self.run_case(module, checks, case, device)})
         self.send({"type": "done"})

@@ -83,8 +83,8 @@ def compare(name: str, actual: dict[str, Any], expected: dict[str, Any], tol: To
         return Difference(False, f"`{name}` has dtype {actual['dtype']}, expected {expected['dtype']}")
     if actual.get("shape") != expected.get("shape"):
         return Difference(False, f"`{name}` has shape {tuple(actual['shape'])}, expected {tuple(expected['shape'])}")
-    if actual.get("data") is None or expected.get("data") is None:  # meta tensors carry no values
-        return Difference(True, "")
+    if actual.get("data") is None or expected.get("data") is None:
+        return Difference(False, f"`{name}` carries no values")
     return compare_values(name, np.asarray(actual["data"]), np.asarray(expected["data"]), tol)
 
 

@@ -1,94 +1,48 @@
-"""Grades a submission: runs it in its own process, compares with the reference, diagnoses."""
+"""Grades a submission: runs it in its own process, compares with the reference, diagnoses.
+
+This module imports little: the learner's process is started first, and NumPy, torch and
+the reference load while it starts, so the two processes' imports overlap.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
-import importlib.util
 import time
 from pathlib import Path
-from types import ModuleType
-from typing import Any
-
-import numpy as np
 
 from dlprep import paths
-from dlprep.grading import compare, forbidden
-from dlprep.grading.execute import execute
-from dlprep.grading.report import Check, Diagnosis, GradeError, GradeReport
-from dlprep.grading.runner import LearnerProcess, Outcome
-from dlprep.grading.spec import Case, Mistake
+from dlprep.grading import forbidden
+from dlprep.grading.report import GradeError, GradeReport
+from dlprep.grading.runner import LearnerProcess
 from dlprep.katas.catalog import Kata
 
-SEED = 20240607
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MEMORY_BYTES = 4 * 2**30
 
 
-def checks_module(kata: Kata) -> ModuleType:
-    return importlib.import_module(f"dlprep.grading.checks.{kata.id}")
-
-
-def make_cases(kata: Kata) -> list[Case]:
-    checks = checks_module(kata)
-    # FRESH_SEED katas (statistical ones) draw new cases every time, from OS entropy.
-    return checks.cases(np.random.default_rng(None if getattr(checks, "FRESH_SEED", False) else SEED))
-
-
-def load_module(path: Path, name: str, overrides: dict[str, Any] | None = None) -> ModuleType:
-    """A fresh module from `path`; `overrides` replace some of its names (known mistakes)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None, path
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    for attr, value in (overrides or {}).items():
-        setattr(module, attr, value)
-    return module
-
-
-def reference(kata: Kata) -> ModuleType:
-    if kata.framework == "torch":
-        import torch
-
-        torch.set_num_threads(1)  # tiny cases: threads only add contention
-    return load_module(paths.reference(kata.id), f"dlprep_reference_{kata.id}")
-
-
-def mistakes(kata: Kata) -> list[Mistake]:
-    return importlib.import_module(f"dlprep.solutions.mistakes.{kata.id}").MISTAKES
-
-
-def mistake_impl(kata: Kata, mistake: Mistake) -> ModuleType:
-    return load_module(paths.reference(kata.id), f"dlprep_mistake_{kata.id}", mistake.overrides)
-
-
-def available_devices(requested: str) -> list[str]:
-    """`auto`: the CPU, and CUDA too when there is one."""
-    if requested == "cpu":
-        return ["cpu"]
+def cuda_available() -> bool:
     import torch
 
-    has_cuda = torch.cuda.is_available()
-    if requested == "cuda":
-        if not has_cuda:
-            raise RuntimeError("--device cuda was asked for, but PyTorch sees no CUDA device here")
-        return ["cuda"]
-    return ["cpu", "cuda"] if has_cuda else ["cpu"]
+    return torch.cuda.is_available()
 
 
 def grade(
     kata: Kata,
     file: Path,
-    devices: list[str],
+    devices: list[str] | None = None,
     *,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     memory_bytes: int = DEFAULT_MEMORY_BYTES,
 ) -> GradeReport:
-    """Grade `file` as a submission for `kata` on `devices` (numpy and python katas: the CPU)."""
+    """Grade `file` as a submission for `kata` on `devices`.
+
+    `None` means the CPU, and CUDA too where the learner's process finds it: deciding there
+    spares this process importing torch before starting it. numpy and python katas: the CPU.
+    """
     started = time.monotonic()
     if kata.framework != "torch":
         devices = ["cpu"]
-    report = GradeReport(kata=kata.id, file=str(file), devices=devices)
+    report = GradeReport(kata=kata.id, file=str(file), devices=devices or ["cpu"])
     report.error = _static_error(kata, file.read_text(encoding="utf-8"))
     if report.error is None:
         _run(kata, file, devices, report, timeout_s, memory_bytes)
@@ -106,14 +60,7 @@ def _static_error(kata: Kata, source: str) -> GradeError | None:
     return None
 
 
-def _run(kata: Kata, file: Path, devices: list[str], report: GradeReport, timeout_s: float, memory_bytes: int) -> None:
-    checks = checks_module(kata)
-    cases = make_cases(kata)
-    meta_cases = []
-    if kata.framework == "torch" and getattr(checks, "META", True):
-        # Values are meaningless on `meta`, but a tensor created on the wrong device shows:
-        # one case per function is enough.
-        meta_cases = sorted({case.call: index for index, case in reversed(list(enumerate(cases)))}.values())
+def _run(kata: Kata, file: Path, devices: list[str] | None, report: GradeReport, timeout_s: float, memory_bytes: int) -> None:
     process = LearnerProcess(
         config={
             "kata": kata.id,
@@ -122,7 +69,6 @@ def _run(kata: Kata, file: Path, devices: list[str], report: GradeReport, timeou
             "functions": list(kata.functions),
             "forbidden": list(kata.forbidden),
             "devices": devices,
-            "meta_cases": meta_cases,
             "hidden_dirs": [str(paths.solutions_dir()), str(paths.home())],
             "hidden_modules": ["dlprep.solutions"],
         },
@@ -130,151 +76,16 @@ def _run(kata: Kata, file: Path, devices: list[str], report: GradeReport, timeou
         memory_bytes=memory_bytes,
     )
     try:
+        from dlprep.grading import loaders, verdict
+        from dlprep.grading.execute import execute
+
+        checks = loaders.checks_module(kata)
+        cases = loaders.make_cases(kata)
         process.send_cases([dataclasses.asdict(case) for case in cases])
-        ref = reference(kata)
+        ref = loaders.reference(kata)
         expected = [execute(ref, checks, case, kata.framework, "cpu") for case in cases]
         outcome = process.wait()
     finally:
         process.kill()
     report.output = outcome.output
-    evaluate(kata, checks, cases, expected, outcome, report)
-
-
-def evaluate(kata: Kata, checks: ModuleType, cases: list[Case], expected: list[dict], outcome: Outcome, report: GradeReport) -> None:
-    """Fill `report` from what the learner's process sent; diagnose when something failed."""
-    not_implemented: list[str] = []
-    results: dict[int, dict[str, Any]] = {}
-    for frame in outcome.frames:
-        if frame.get("type") == "error":
-            report.error = GradeError(frame["kind"], frame["message"])
-        elif frame.get("type") == "garbled":
-            report.error = GradeError("crash", "the learner's process sent something unreadable (did your code write to file descriptors it did not open?)")
-        elif frame.get("type") == "case":
-            case = cases[frame["index"]]
-            check = _check(checks, case, frame, expected[frame["index"]])
-            report.checks.append(check)
-            if "not_implemented" in frame and frame["not_implemented"] not in not_implemented:
-                not_implemented.append(frame["not_implemented"])
-            if "result" in frame and frame["device"] != "meta":
-                results.setdefault(frame["index"], frame["result"])
-    if report.error is None and outcome.error is not None:
-        report.error = GradeError(outcome.error["kind"], outcome.error["message"])
-    if report.error is None and not_implemented:
-        report.error = GradeError("not-implemented", "not implemented yet: " + ", ".join(f"`{name}`" for name in not_implemented))
-    if not report.passed and results:
-        report.diagnosis = diagnose(kata, checks, cases, expected, results)
-
-
-def _shapes(case: Case) -> str:
-    def shape(value: Any) -> str | None:
-        if isinstance(value, np.ndarray) and value.ndim:
-            return "×".join(map(str, value.shape))
-        if isinstance(value, (list, tuple)) and value:
-            inner = [shape(item) for item in value]
-            if not all(inner):
-                return None
-            return f"{len(inner)} × {inner[0]}" if len(inner) > 2 and len(set(inner)) == 1 else f"[{', '.join(inner)}]"
-        return None
-
-    return ", ".join(f"{name} {shape(value)}" for name, value in case.args.items() if shape(value))
-
-
-def tolerance(case: Case) -> compare.Tolerance:
-    return compare.Tolerance.for_case(case.dtype, case.scale if case.scale is not None else compare.scale_of(case.args))
-
-
-def _check(checks: ModuleType, case: Case, frame: dict[str, Any], expected: dict[str, Any]) -> Check:
-    device = frame["device"]
-    row = {"name": case.name, "device": device, "dtype": case.dtype, "shapes": _shapes(case), "note": case.note}
-    if "not_implemented" in frame:
-        return Check(passed=False, message=f"`{frame['not_implemented']}` is not implemented yet", **row)
-    if "exception" in frame:
-        return Check(passed=False, message=f"raised an exception:\n{frame['exception']}", **row)
-    differences = differences_from(checks, case, frame["result"], expected, device)
-    failed = [d for d in differences if not d.passed]
-    abs_errs = [d.max_abs_err for d in differences if d.max_abs_err is not None]
-    rel_errs = [d.max_rel_err for d in differences if d.max_rel_err is not None]
-    return Check(
-        passed=not failed,
-        message=failed[0].message if failed else "ok",
-        max_abs_err=max(abs_errs) if abs_errs else None,
-        max_rel_err=max(rel_errs) if rel_errs else None,
-        **row,
-    )
-
-
-def differences_from(
-    checks: ModuleType, case: Case, actual: dict[str, Any], expected: dict[str, Any], device: str | None
-) -> list[compare.Difference]:
-    """Every comparison one case makes: outputs, gradients, and inputs left unchanged."""
-    tol = tolerance(case)
-    if case.compare == "self":
-        differences = _self_consistency(checks, case, actual, tol)
-    elif case.compare == "judge":
-        differences = checks.judge(case, {name: record.get("data") for name, record in actual["outputs"].items()})
-    else:
-        differences = []
-        groups = (("outputs", ""),) if device == "meta" else (("outputs", ""), ("grads", "gradient of "))
-        for group, label in groups:
-            for name, want in expected[group].items():
-                got = actual[group].get(name)
-                if got is None:
-                    differences.append(compare.Difference(False, f"no {label}`{name}` came back"))
-                    continue
-                difference = compare.compare(label + name, got, want, tol, expect_device=device)
-                if not difference.passed and group == "grads" and got["kind"] == "none":
-                    difference = compare.Difference(False, f"no gradient reached `{name}`: is something detached from the graph?")
-                differences.append(difference)
-    for name, want in expected.get("inputs_after", {}).items():
-        got = actual["inputs_after"].get(name)
-        if got is None:
-            continue
-        if name.split("[")[0] in case.updates:
-            differences.append(compare.compare(f"{name} after the call", got, want, tol, expect_device=device))
-        elif not compare.matches(got, want, compare.Tolerance(0.0, 0.0)):
-            # Listed first: a modified input explains every other difference.
-            differences.insert(0, compare.Difference(False, f"your code modified its input `{name}` in place; inputs are read-only"))
-    return differences
-
-
-def _self_consistency(checks: ModuleType, case: Case, actual: dict[str, Any], tol: compare.Tolerance) -> list[compare.Difference]:
-    """Outputs checked against what the submission's own other outputs imply (central differences)."""
-    outputs = actual["outputs"]
-    unusable = [name for name, record in outputs.items() if record.get("data") is None]
-    if unusable:
-        return [compare.Difference(False, f"`{unusable[0]}` is not a number or array")]
-    wanted = checks.self_expected(case, {name: record["data"] for name, record in outputs.items()})
-    return [compare.compare_values(name, np.asarray(outputs[name]["data"]), np.asarray(value), tol) for name, value in wanted.items()]
-
-
-def _agrees(checks: ModuleType, case: Case, actual: dict[str, Any], expected: dict[str, Any]) -> bool:
-    return all(d.passed for d in differences_from(checks, case, actual, expected, device=None))
-
-
-def diagnose(kata: Kata, checks: ModuleType, cases: list[Case], expected: list[dict], results: dict[int, dict]) -> list[Diagnosis]:
-    """Known mistakes whose outputs the submission reproduces wherever they differ from the reference.
-
-    A mistake that raises on a case the submission got through is ruled out: a submission
-    with that mistake would have raised there too.
-    """
-    found = []
-    for mistake in mistakes(kata):
-        impl = mistake_impl(kata, mistake)
-        telling = 0
-        for index, actual in results.items():
-            case = cases[index]
-            if case.compare != "reference":
-                continue
-            try:
-                wrong = execute(impl, checks, case, kata.framework, "cpu")
-            except Exception:  # noqa: BLE001 - a mistake may simply not run on some cases
-                break
-            if _agrees(checks, case, wrong, expected[index]):
-                continue  # this case cannot tell the mistake from the reference
-            if not _agrees(checks, case, actual, wrong):
-                break
-            telling += 1
-        else:
-            if telling:
-                found.append(Diagnosis(mistake.id, mistake.explanation))
-    return found
+    verdict.evaluate(kata, checks, cases, expected, outcome, report)

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from dlprep.grading import wire
@@ -39,7 +40,9 @@ class LearnerProcess:
         case_read, self._case_write = os.pipe()
         self._result_read, result_write = os.pipe()
         config = {**self.config, "case_fd": case_read, "result_fd": result_write}
-        cap_address_space = "cuda" not in self.config["devices"]
+        # An address-space cap breaks CUDA's initialisation; the resident-memory watch still holds.
+        devices = self.config["devices"]
+        cap_address_space = "cuda" not in devices if devices is not None else not _has_nvidia_device()
         self._process = subprocess.Popen(
             [sys.executable, "-m", "dlprep.grading.child", json.dumps(config)],
             stdin=subprocess.DEVNULL,
@@ -62,9 +65,14 @@ class LearnerProcess:
             reader.start()
 
     def send_cases(self, cases: list[dict[str, Any]]) -> None:
+        """Hand the cases over without waiting: the process reads them only once torch is imported,
+        and a large payload would otherwise hold the grader back from importing its own."""
+        threading.Thread(target=self._write_cases, args=(wire.encode(cases),), daemon=True).start()
+
+    def _write_cases(self, payload: bytes) -> None:
         try:
-            wire.send(self._case_write, cases)
-        except BrokenPipeError:
+            wire.send_encoded(self._case_write, payload)
+        except OSError:
             pass  # the process already ended; `wait` reports why
         finally:
             os.close(self._case_write)
@@ -132,6 +140,10 @@ class LearnerProcess:
             except ProcessLookupError:
                 pass
         self._process.wait()
+
+
+def _has_nvidia_device() -> bool:
+    return any(Path("/dev").glob("nvidia[0-9]*"))
 
 
 def _cap_memory(limit: int) -> None:

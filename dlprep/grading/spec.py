@@ -12,7 +12,9 @@ by the learner's process too. It provides
   `Case.compare == "judge"`, a verdict on the outputs alone (statistical tests);
 - optionally `FRESH_SEED = True`: draw new cases on every grade (statistical katas,
   so that no lucky seed lets a wrong implementation pass); otherwise cases are fixed;
-- optionally `META = False`: skip the `meta`-device check (torch katas).
+- optionally `DEVICE_TRAP = False` (torch katas): CPU cases normally run with PyTorch's
+  default device set to `meta`, so tensors created without `device=` show; katas that
+  build modules (whose parameters are created on the default device) opt out.
 
 Known mistakes (`solutions/mistakes/<id>.py`) are `Mistake`s: a reference with some
 functions replaced.

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from dlprep import paths
-from dlprep.grading import grader
+from dlprep.grading import grader, loaders, verdict
 from dlprep.grading.execute import execute
 
 
@@ -113,11 +113,11 @@ def torch_optim_impl(classes, **options):
 
 def assert_passes_every_case(kata, impl):
     """`impl` passes each of the kata's cases, judged against the reference as the grader judges."""
-    checks, cases, ref = grader.checks_module(kata), grader.make_cases(kata), grader.reference(kata)
+    checks, cases, ref = loaders.checks_module(kata), loaders.make_cases(kata), loaders.reference(kata)
     for case in cases:
         expected = execute(ref, checks, case, "torch", "cpu")
         actual = execute(impl, checks, case, "torch", "cpu")
-        failed = [d.message for d in grader.differences_from(checks, case, actual, expected, "cpu") if not d.passed]
+        failed = [d.message for d in verdict.differences_from(checks, case, actual, expected, "cpu") if not d.passed]
         assert not failed, (case.name, failed)
 
 

@@ -10,7 +10,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlprep.grading import forbidden, grader
+from dlprep.grading import forbidden, loaders, verdict
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
 
@@ -71,7 +71,7 @@ def test_torch_optim_passes_every_case(foreach):
 
 
 def test_cases_cover_what_the_contract_asks():
-    cases = grader.make_cases(KATA)
+    cases = loaders.make_cases(KATA)
     assert {c.call for c in cases} == {"Adam", "AdamW"}
     assert {c.dtype for c in cases} == {"float32", "float64"}
     for call in ("Adam", "AdamW"):
@@ -107,20 +107,20 @@ class _Lazy:
     ids=["does-nothing", "zeros", "none"],
 )
 def test_run_checks_zero_grad(behaviour, cleared):
-    checks, cases = grader.checks_module(KATA), grader.make_cases(KATA)
+    checks, cases = loaders.checks_module(KATA), loaders.make_cases(KATA)
     case = next(c for c in cases if c.call == "Adam")
     impl = types.SimpleNamespace(Adam=lambda p, **kw: _Lazy(p, behaviour, **kw))
     result = execute(impl, checks, case, "torch", "cpu")
     assert bool(result["outputs"]["grads_cleared_by_zero_grad"]["data"]) is cleared
-    ref = execute(grader.reference(KATA), checks, case, "torch", "cpu")
-    failed = [d for d in grader.differences_from(checks, case, result, ref, "cpu") if not d.passed]
+    ref = execute(loaders.reference(KATA), checks, case, "torch", "cpu")
+    failed = [d for d in verdict.differences_from(checks, case, result, ref, "cpu") if not d.passed]
     assert bool(failed) is not cleared
     if not cleared:
         assert "grads_cleared_by_zero_grad" in failed[0].message
 
 
 def test_run_names_the_class_or_zero_grad_when_not_implemented():
-    checks, cases = grader.checks_module(KATA), grader.make_cases(KATA)
+    checks, cases = loaders.checks_module(KATA), loaders.make_cases(KATA)
     case = next(c for c in cases if c.call == "AdamW")
 
     class NoStep:

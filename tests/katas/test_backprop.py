@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dlprep.grading import grader
+from dlprep.grading import loaders, verdict
 from dlprep.grading.checks import backprop as checks
 from dlprep.grading.execute import ProtocolError, execute
 from dlprep.katas.catalog import load
@@ -100,7 +100,7 @@ def grad_check(impl, params, X, y, activation, entries):
     """Gradient-check `impl` through the grader's own path; the failures' messages."""
     case = checks.grad_check_case("gradient check", params, X, y, activation, entries)
     actual = execute(impl, checks, case, "numpy", "cpu")
-    return [d.message for d in grader.differences_from(checks, case, actual, {}, device=None) if not d.passed]
+    return [d.message for d in verdict.differences_from(checks, case, actual, {}, device=None) if not d.passed]
 
 
 @settings(max_examples=25, deadline=None)
@@ -114,8 +114,8 @@ def test_reference_passes_central_differences_at_every_entry(network):
 
 def _mistake(mistake_id):
     kata = load().get("backprop")
-    (found,) = [m for m in grader.mistakes(kata) if m.id == mistake_id]
-    return grader.mistake_impl(kata, found)
+    (found,) = [m for m in loaders.mistakes(kata) if m.id == mistake_id]
+    return loaders.mistake_impl(kata, found)
 
 
 def _network(activation="tanh"):
@@ -155,13 +155,13 @@ def test_modifying_params_in_place_is_reported():
             params[0][1][...] = 0.0
             return loss, grads
 
-    case = next(c for c in grader.make_cases(load().get("backprop")) if c.compare == "reference")
+    case = next(c for c in loaders.make_cases(load().get("backprop")) if c.compare == "reference")
     with pytest.raises(ProtocolError, match=r"modified its input `params\[0\]\[1\]` in place"):
         execute(Sloppy, checks, case, "numpy", "cpu")
 
 
 def test_cases_cover_the_contract():
-    cases = grader.make_cases(load().get("backprop"))
+    cases = loaders.make_cases(load().get("backprop"))
     reference_cases = [c for c in cases if c.compare == "reference"]
     assert {c.args["activation"] for c in reference_cases} == set(ACTIVATIONS)
     assert {len(c.args["params"]) - 1 for c in reference_cases} == {0, 1, 2}

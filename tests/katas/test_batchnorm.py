@@ -8,7 +8,8 @@ import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dlprep.grading import grader
+from dlprep.grading import loaders, verdict
+from dlprep.grading.spec import Case
 from dlprep.grading.checks import batchnorm as checks
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
@@ -116,7 +117,7 @@ def test_training_rejects_a_batch_of_one_as_pytorch_does():
 
 def grad_check_messages(impl, case):
     actual = execute(impl, checks, case, "numpy", "cpu")
-    return [d.message for d in grader.differences_from(checks, case, actual, {}, device=None) if not d.passed]
+    return [d.message for d in verdict.differences_from(checks, case, actual, {}, device=None) if not d.passed]
 
 
 def every_entry_case(gen, N, D, training, x):
@@ -127,7 +128,7 @@ def every_entry_case(gen, N, D, training, x):
     entries = tuple((name, tuple(int(k) for k in index)) for name, index in entries)
     names = [f"{name}{list(index)}" for name, index in entries]
     outputs = (*(f"d{n}" for n in names), *(f"+{n}" for n in names), *(f"-{n}" for n in names))
-    return grader.Case("gradient check", "batchnorm_backward", {**args, "entries": entries, "h": checks.H},
+    return Case("gradient check", "batchnorm_backward", {**args, "entries": entries, "h": checks.H},
                        outputs=outputs, compare="self", scale=checks.GRAD_CHECK_SCALE, updates=checks.UPDATES)
 
 
@@ -143,8 +144,8 @@ def test_reference_passes_central_differences_at_every_entry(N, D, training, see
 
 
 def test_grad_check_names_the_entry_a_backward_without_the_mean_path_gets_wrong():
-    (missing,) = [m for m in grader.mistakes(KATA) if m.id == "backward-ignores-mean-path"]
-    impl = grader.mistake_impl(KATA, missing)
+    (missing,) = [m for m in loaders.mistakes(KATA) if m.id == "backward-ignores-mean-path"]
+    impl = loaders.mistake_impl(KATA, missing)
     gen = rng(3)
     train = every_entry_case(gen, 4, 2, True, gen.standard_normal((4, 2)))
     messages = grad_check_messages(impl, train)
@@ -161,16 +162,16 @@ def test_a_forward_written_with_a_stub_backward_names_only_the_backward(tmp_path
 
 
 def test_a_rebound_running_mean_is_reported_after_the_call():
-    (rebound,) = [m for m in grader.mistakes(KATA) if m.id == "running-stats-not-in-place"]
-    case = next(c for c in grader.make_cases(KATA) if c.call == "batchnorm_forward" and c.args.get("training", True))
+    (rebound,) = [m for m in loaders.mistakes(KATA) if m.id == "running-stats-not-in-place"]
+    case = next(c for c in loaders.make_cases(KATA) if c.call == "batchnorm_forward" and c.args.get("training", True))
     expected = execute(batchnorm, checks, case, "numpy", "cpu")
-    actual = execute(grader.mistake_impl(KATA, rebound), checks, case, "numpy", "cpu")
-    failed = [d.message for d in grader.differences_from(checks, case, actual, expected, None) if not d.passed]
+    actual = execute(loaders.mistake_impl(KATA, rebound), checks, case, "numpy", "cpu")
+    failed = [d.message for d in verdict.differences_from(checks, case, actual, expected, None) if not d.passed]
     assert failed and failed[0].startswith("`running_mean after the call`")
 
 
 def test_cases_cover_the_contract():
-    cases = grader.make_cases(KATA)
+    cases = loaders.make_cases(KATA)
     single = [c for c in cases if "x" in c.args]
     training = [c for c in single if c.args.get("training", True)]
     assert min(c.args["x"].shape[0] for c in training) == 2  # never N = 1 in training

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dlprep.grading import compare, grader
+from dlprep.grading import compare, loaders, verdict
 from dlprep.grading.checks import conv2d as checks
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
@@ -83,35 +83,35 @@ def test_float32_stays_float32():
 def _self_check(impl, case):
     """What the grader concludes from a gradient-check case run on `impl`."""
     actual = execute(impl, checks, case, "numpy", "cpu")
-    return grader.differences_from(checks, case, actual, {}, "cpu")
+    return verdict.differences_from(checks, case, actual, {}, "cpu")
 
 
 def test_gradient_checks_pass_the_reference_and_catch_a_wrong_backward():
     kata = load().get("conv2d")
-    cases = [c for c in grader.make_cases(kata) if c.compare == "self"]
+    cases = [c for c in loaders.make_cases(kata) if c.compare == "self"]
     assert len(cases) >= 2
     for case in cases:
         assert all(d.passed for d in _self_check(conv, case)), case.name
     strided = next(c for c in cases if c.args["stride"] > 1)
-    wrong = next(m for m in grader.mistakes(kata) if m.id == "dx-ignores-stride")
-    failed = [d for d in _self_check(grader.mistake_impl(kata, wrong), strided) if not d.passed]
+    wrong = next(m for m in loaders.mistakes(kata) if m.id == "dx-ignores-stride")
+    failed = [d for d in _self_check(loaders.mistake_impl(kata, wrong), strided) if not d.passed]
     assert failed and failed[0].message.startswith("`dx`")
 
 
 def test_a_float_output_size_is_reported_by_dtype():
-    case = next(c for c in grader.make_cases(load().get("conv2d")) if c.call == "conv_output_size")
+    case = next(c for c in loaders.make_cases(load().get("conv2d")) if c.call == "conv_output_size")
     def as_float(n, kernel, stride=1, padding=0):
         return float(conv.conv_output_size(n, kernel, stride, padding))
 
     floats = types.SimpleNamespace(conv_output_size=as_float)
     got = execute(floats, checks, case, "numpy", "cpu")["outputs"]["size"]
     want = execute(conv, checks, case, "numpy", "cpu")["outputs"]["size"]
-    difference = compare.compare("size", got, want, grader.tolerance(case), expect_device="cpu")
+    difference = compare.compare("size", got, want, verdict.tolerance(case), expect_device="cpu")
     assert not difference.passed and "dtype float64, expected int64" in difference.message
 
 
 def test_cases_expose_stride_padding_and_floor():
-    cases = grader.make_cases(load().get("conv2d"))
+    cases = loaders.make_cases(load().get("conv2d"))
     convs = [c for c in cases if c.call != "conv_output_size"]
     assert {(c.args["stride"], c.args["padding"]) for c in convs} >= {(1, 0), (2, 1), (3, 2)}
     assert any(c.args["w"].shape[2] != c.args["w"].shape[3] for c in convs)

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlprep.grading import grader
+from dlprep.grading import loaders, verdict
 from dlprep.grading.checks import dropout as checks
 from dlprep.grading.execute import ProtocolError, execute
 from dlprep.katas.catalog import load
@@ -185,7 +185,7 @@ LEARNERS = {
 
 
 def test_every_mistake_has_a_learner_variant_here():
-    assert set(LEARNERS) == {m.id for m in grader.mistakes(KATA)}
+    assert set(LEARNERS) == {m.id for m in loaders.mistakes(KATA)}
 
 
 def test_a_correct_submission_drawing_differently_passes():
@@ -205,7 +205,7 @@ def _diagnosis(impl, seed):
                     results[i] = execute(impl, checks, case, "numpy", "cpu")
             except (ZeroDivisionError, ProtocolError):
                 pass  # reported to the learner as an exception; diagnosis skips the case
-    return [d.mistake for d in grader.diagnose(KATA, checks, cases, expected, results)]
+    return [d.mistake for d in verdict.diagnose(KATA, checks, cases, expected, results)]
 
 
 @pytest.mark.parametrize("mistake_id", sorted(LEARNERS))
@@ -250,7 +250,7 @@ def test_gradient_check_is_independent_of_the_mask_convention():
     for impl, fails in ((CORRECT, False), (LEARNERS["unscaled-mask"], True), (LEARNERS["no-inverted-scaling"], False)):
         for case in cases:
             actual = execute(impl, checks, case, "numpy", "cpu")
-            differences = grader.differences_from(checks, case, actual, {}, device=None)
+            differences = verdict.differences_from(checks, case, actual, {}, device=None)
             failed = [d.message for d in differences if not d.passed]
             kept = any(np.asarray(actual["outputs"][name]["data"]) != 0 for name in case.outputs[: len(case.args["entries"])])
             assert bool(failed) == (fails and kept), (case.name, failed)

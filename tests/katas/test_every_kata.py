@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dlprep import paths
-from dlprep.grading import grader
+from dlprep.grading import grader, loaders, verdict
 from dlprep.grading.execute import execute
 from dlprep.grading.report import GradeReport
 from dlprep.grading.runner import Outcome
@@ -37,9 +37,9 @@ def test_stub_fails_as_not_implemented(kata, tmp_path):
 
 def _grade_in_process(kata, impl) -> GradeReport:
     """Grade an implementation object as if the learner's process had sent its results."""
-    checks = grader.checks_module(kata)
-    cases = grader.make_cases(kata)
-    ref = grader.reference(kata)
+    checks = loaders.checks_module(kata)
+    cases = loaders.make_cases(kata)
+    ref = loaders.reference(kata)
     expected = [execute(ref, checks, case, kata.framework, "cpu") for case in cases]
     frames = []
     for index, case in enumerate(cases):
@@ -48,23 +48,23 @@ def _grade_in_process(kata, impl) -> GradeReport:
         except Exception as exc:  # noqa: BLE001 - a mistake may raise, as a learner's code would
             frames.append({"type": "case", "index": index, "device": "cpu", "exception": repr(exc)})
     report = GradeReport(kata=kata.id, file="<in process>", devices=["cpu"])
-    grader.evaluate(kata, checks, cases, expected, Outcome(frames, ""), report)
+    verdict.evaluate(kata, checks, cases, expected, Outcome(frames, ""), report)
     return report
 
 
-MISTAKES = [(kata, mistake) for kata in KATAS for mistake in grader.mistakes(kata)]
+MISTAKES = [(kata, mistake) for kata in KATAS for mistake in loaders.mistakes(kata)]
 
 
 @pytest.mark.parametrize("kata, mistake", MISTAKES, ids=[f"{k.id}:{m.id}" for k, m in MISTAKES])
 def test_mistake_fails_and_is_diagnosed(kata, mistake):
-    report = _grade_in_process(kata, grader.mistake_impl(kata, mistake))
+    report = _grade_in_process(kata, loaders.mistake_impl(kata, mistake))
     assert not report.passed, f"no case tells {mistake.id} from the reference"
     assert [d.mistake for d in report.diagnosis] == [mistake.id]
 
 
 @pytest.mark.parametrize("kata", KATAS, ids=lambda k: k.id)
 def test_every_kata_has_three_known_mistakes_and_hints(kata):
-    assert len(grader.mistakes(kata)) >= 3
+    assert len(loaders.mistakes(kata)) >= 3
     assert len(kata.hints) >= 3 and "TODO" not in kata.hints
 
 
@@ -77,4 +77,4 @@ def test_contract_mistake_ids_exist():
         "gru": {"guide-update-convention"},
     }
     for kata_id, ids in required.items():
-        assert ids <= {m.id for m in grader.mistakes(load().get(kata_id))}, kata_id
+        assert ids <= {m.id for m in loaders.mistakes(load().get(kata_id))}, kata_id

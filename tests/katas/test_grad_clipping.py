@@ -10,7 +10,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlprep.grading import forbidden, grader
+from dlprep.grading import forbidden, loaders
 from dlprep.katas.catalog import load
 
 from .helpers import assert_passes_every_case, meta_params
@@ -112,7 +112,7 @@ def test_torch_passes_every_case():
 
 
 def test_cases_cover_what_the_issue_asks():
-    cases = grader.make_cases(KATA)
+    cases = loaders.make_cases(KATA)
     norm = [c for c in cases if c.call == "clip_grad_norm_"]
     value = [c for c in cases if c.call == "clip_grad_value_"]
     assert {c.dtype for c in norm} == {c.dtype for c in value} == {"float32", "float64"}

@@ -212,14 +212,26 @@ def test_input_modified_in_place_is_caught(tmp_path):
     assert all("modified its input `mask` in place" in check.message for check in failed)
 
 
-def test_wrong_device_shows_on_meta(tmp_path):
+def test_tensor_created_without_device_shows_on_the_cpu(tmp_path):
+    """Without a GPU, CPU cases run with `meta` as the default device: the bug still shows."""
     report = grade_source(tmp_path, """
         def causal_mask(n, device=None):
             return torch.ones(n, n, dtype=torch.bool).tril()
     """, reference_body=True)
     failed = [check for check in report.checks if not check.passed]
-    assert [check.device for check in failed] == ["meta"]
-    assert "is on cpu, expected meta" in failed[0].message
+    assert [check.name for check in failed] == ["causal_mask(1)", "causal_mask(6)"]
+    assert all("is on meta, expected cpu" in check.message for check in failed)
+
+
+def test_mixing_in_a_tensor_created_without_device_is_explained(tmp_path):
+    report = grade_source(tmp_path, """
+        _reference = self_attention
+        def self_attention(Q, K, V, mask=None):
+            output, weights = _reference(Q, K, V, mask)
+            return output + torch.zeros(output.shape[-1]), weights
+    """, reference_body=True)
+    message = next(check.message for check in report.checks if not check.passed)
+    assert "create them on the inputs' device" in message
 
 
 def test_changing_the_verdict_from_inside_is_impossible(tmp_path):

@@ -13,7 +13,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlprep.grading import grader
+from dlprep.grading import loaders, verdict
 from dlprep.grading.checks import init as checks
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
@@ -163,7 +163,7 @@ LEARNERS = {
 
 
 def test_every_mistake_has_a_learner_variant_here():
-    assert set(LEARNERS) == {m.id for m in grader.mistakes(KATA)}
+    assert set(LEARNERS) == {m.id for m in loaders.mistakes(KATA)}
 
 
 def test_a_correct_submission_drawing_differently_passes():
@@ -177,7 +177,7 @@ def _diagnosis(impl, seed):
     expected = {i: execute(init, checks, cases[i], "numpy", "cpu") for i in telling}
     results = {i: execute(impl, checks, cases[i], "numpy", "cpu") for i in telling}
     expected_list = [expected.get(i) for i in range(len(cases))]
-    return [d.mistake for d in grader.diagnose(KATA, checks, cases, expected_list, results)]
+    return [d.mistake for d in verdict.diagnose(KATA, checks, cases, expected_list, results)]
 
 
 @pytest.mark.parametrize("mistake_id", sorted(LEARNERS))

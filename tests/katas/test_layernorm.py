@@ -9,7 +9,8 @@ import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dlprep.grading import grader
+from dlprep.grading import loaders, verdict
+from dlprep.grading.spec import Case
 from dlprep.grading.checks import layernorm as checks
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
@@ -78,14 +79,14 @@ def grad_check_messages(impl, shape, seed):
                *(("beta", (j,)) for j in range(shape[-1])))
     entries = tuple((name, tuple(int(k) for k in index)) for name, index in entries)
     names = [f"{name}{list(index)}" for name, index in entries]
-    case = grader.Case(
+    case = Case(
         "gradient check", "layernorm_backward",
         {"x": x, "gamma": gamma, "beta": beta, "dout": dout, "entries": entries, "h": checks.H},
         outputs=(*(f"d{n}" for n in names), *(f"+{n}" for n in names), *(f"-{n}" for n in names)),
         compare="self", scale=checks.GRAD_CHECK_SCALE,
     )
     actual = execute(impl, checks, case, "numpy", "cpu")
-    return [d.message for d in grader.differences_from(checks, case, actual, {}, device=None) if not d.passed]
+    return [d.message for d in verdict.differences_from(checks, case, actual, {}, device=None) if not d.passed]
 
 
 @settings(max_examples=20, deadline=None)
@@ -97,8 +98,8 @@ def test_reference_passes_central_differences_at_every_entry(lead, D, seed):
 
 
 def _mistake(mistake_id):
-    (found,) = [m for m in grader.mistakes(KATA) if m.id == mistake_id]
-    return grader.mistake_impl(KATA, found)
+    (found,) = [m for m in loaders.mistakes(KATA) if m.id == mistake_id]
+    return loaders.mistake_impl(KATA, found)
 
 
 def test_grad_check_catches_a_dx_without_the_mean_terms_but_not_its_gamma_and_beta():
@@ -107,10 +108,10 @@ def test_grad_check_catches_a_dx_without_the_mean_terms_but_not_its_gamma_and_be
 
 
 def test_dgamma_summed_over_axis_0_only_is_reported_by_its_shape():
-    case = next(c for c in grader.make_cases(KATA) if c.call == "layernorm_backward" and c.args["x"].ndim == 3)
+    case = next(c for c in loaders.make_cases(KATA) if c.call == "layernorm_backward" and c.args["x"].ndim == 3)
     expected = execute(layernorm, checks, case, "numpy", "cpu")
     actual = execute(_mistake("dgamma-not-summed"), checks, case, "numpy", "cpu")
-    failed = [d.message for d in grader.differences_from(checks, case, actual, expected, None) if not d.passed]
+    failed = [d.message for d in verdict.differences_from(checks, case, actual, expected, None) if not d.passed]
     D = case.args["x"].shape[-1]
     assert failed == [f"`dgamma` has shape {case.args['x'].shape[1:]}, expected ({D},)",
                       f"`dbeta` has shape {case.args['x'].shape[1:]}, expected ({D},)"]
@@ -125,7 +126,7 @@ def test_a_forward_written_with_a_stub_backward_names_only_the_backward(tmp_path
 
 
 def test_cases_cover_the_contract():
-    cases = grader.make_cases(KATA)
+    cases = loaders.make_cases(KATA)
     shapes = [c.args["x"].shape for c in cases]
     assert {len(s) for s in shapes} >= {1, 2, 3, 4}
     assert any(s[0] == 1 for s in shapes if len(s) > 1)

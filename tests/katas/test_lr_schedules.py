@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from torch.optim import lr_scheduler
 
 from dlprep import paths
-from dlprep.grading import grader
+from dlprep.grading import loaders, verdict
 from dlprep.grading.execute import ProtocolError, execute
 from dlprep.katas.catalog import load
 
@@ -83,7 +83,7 @@ def test_linear_warmup_equals_lambda_lr(lr_max, warmup, extra):
 
 def test_the_other_warmup_convention_is_linear_lr_and_the_off_by_one_mistake():
     """LinearLR(start_factor=1/w, total_iters=w-1) is (t+1)/w: what `warmup-off-by-one` computes, not the kata."""
-    off_by_one = next(m for m in grader.mistakes(KATA) if m.id == "warmup-off-by-one").overrides["linear_warmup"]
+    off_by_one = next(m for m in loaders.mistakes(KATA) if m.id == "warmup-off-by-one").overrides["linear_warmup"]
     w, lr_max = 8, 0.3
     theirs = _rates(lambda o: lr_scheduler.LinearLR(o, start_factor=1 / w, end_factor=1.0, total_iters=w - 1), lr_max, 15)
     _close([off_by_one(t, w, lr_max) for t in range(15)], theirs, lr_max)
@@ -126,7 +126,7 @@ def _case_impl(**functions):
 
 def test_grader_expects_what_the_torch_schedulers_give():
     """Every case's expected rates are the torch scheduler's, within the grader's tolerances."""
-    checks, cases = grader.checks_module(KATA), grader.make_cases(KATA)
+    checks, cases = loaders.checks_module(KATA), loaders.make_cases(KATA)
     schedulers = {
         "step_decay": lambda a: (a["lr0"], lambda o: lr_scheduler.StepLR(o, a["step_size"], a["gamma"])),
         "exponential_decay": lambda a: (a["lr0"], lambda o: lr_scheduler.ExponentialLR(o, a["gamma"])),
@@ -142,13 +142,13 @@ def test_grader_expects_what_the_torch_schedulers_give():
         lr, make = schedulers[case.call](case.args)
         steps = len(case.args.get("t", case.args.get("epoch")))
         theirs = {"outputs": {"lr": {"kind": "ndarray", "dtype": "float64", "shape": [steps], "data": np.asarray(_rates(make, lr, steps))}}}
-        ours = execute(grader.reference(KATA), checks, case, "python", "cpu")
-        failed = [d.message for d in grader.differences_from(checks, case, theirs, ours, None) if not d.passed]
+        ours = execute(loaders.reference(KATA), checks, case, "python", "cpu")
+        failed = [d.message for d in verdict.differences_from(checks, case, theirs, ours, None) if not d.passed]
         assert not failed, (case.name, failed)
 
 
 def test_cases_cover_t_zero_and_boundaries():
-    cases = grader.make_cases(KATA)
+    cases = loaders.make_cases(KATA)
     assert {c.call for c in cases} == set(KATA.functions)
     for case in cases:
         values = case.args.get("t", case.args.get("epoch"))
@@ -161,8 +161,8 @@ def test_cases_cover_t_zero_and_boundaries():
 
 
 def test_a_tensor_rate_is_refused_with_a_clear_message():
-    checks = grader.checks_module(KATA)
-    case = next(c for c in grader.make_cases(KATA) if c.call == "exponential_decay")
+    checks = loaders.checks_module(KATA)
+    case = next(c for c in loaders.make_cases(KATA) if c.call == "exponential_decay")
     impl = _case_impl(exponential_decay=lambda epoch, lr0, gamma: torch.tensor(lr0 * gamma**epoch))
     with pytest.raises(ProtocolError, match="plain Python float"):
         execute(impl, checks, case, "python", "cpu")

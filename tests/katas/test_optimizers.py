@@ -8,7 +8,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlprep.grading import forbidden, grader
+from dlprep.grading import forbidden, loaders, verdict
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
 
@@ -103,7 +103,7 @@ def test_torch_optim_passes_every_case(foreach):
 
 
 def test_cases_cover_what_the_issue_asks():
-    cases = grader.make_cases(KATA)
+    cases = loaders.make_cases(KATA)
     assert {c.call for c in cases} == set(TORCH)
     for call in TORCH:
         mine = [c for c in cases if c.call == call]
@@ -121,13 +121,13 @@ def test_cases_cover_what_the_issue_asks():
 
 def test_eps_inside_the_root_is_told_by_tiny_gradients():
     """The cases with gradients of size 1e-7 tell the `*-eps-inside-sqrt` mistakes from the reference."""
-    kata_mistakes = {m.id: m for m in grader.mistakes(KATA)}
-    checks, cases, ref = grader.checks_module(KATA), grader.make_cases(KATA), grader.reference(KATA)
+    kata_mistakes = {m.id: m for m in loaders.mistakes(KATA)}
+    checks, cases, ref = loaders.checks_module(KATA), loaders.make_cases(KATA), loaders.reference(KATA)
     for mistake_id, call in (("adagrad-eps-inside-sqrt", "Adagrad"), ("rmsprop-eps-inside-sqrt", "RMSprop")):
-        wrong = grader.mistake_impl(KATA, kata_mistakes[mistake_id])
+        wrong = loaders.mistake_impl(KATA, kata_mistakes[mistake_id])
         for case in (c for c in cases if c.call == call):
             expected = execute(ref, checks, case, "torch", "cpu")
-            told = not all(d.passed for d in grader.differences_from(checks, case, execute(wrong, checks, case, "torch", "cpu"), expected, "cpu"))
+            told = not all(d.passed for d in verdict.differences_from(checks, case, execute(wrong, checks, case, "torch", "cpu"), expected, "cpu"))
             if "1e-7" in case.name:
                 assert told, (mistake_id, case.name)
 

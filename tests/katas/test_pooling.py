@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dlprep.grading import grader
+from dlprep.grading import loaders, verdict
 from dlprep.grading.checks import pooling as checks
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
@@ -92,17 +92,17 @@ def test_float32_stays_float32():
 
 def _self_check(impl, case):
     actual = execute(impl, checks, case, "numpy", "cpu")
-    return grader.differences_from(checks, case, actual, {}, "cpu")
+    return verdict.differences_from(checks, case, actual, {}, "cpu")
 
 
 def test_gradient_checks_pass_the_reference_and_catch_a_wrong_backward():
-    cases = [c for c in grader.make_cases(KATA) if c.compare == "self"]
+    cases = [c for c in loaders.make_cases(KATA) if c.compare == "self"]
     assert len(cases) >= 2
     for case in cases:
         assert all(d.passed for d in _self_check(pool, case)), case.name
     overlapping = next(c for c in cases if c.args["stride"] < c.args["kernel"])
-    wrong = next(m for m in grader.mistakes(KATA) if m.id == "window-overwritten")
-    failed = [d for d in _self_check(grader.mistake_impl(KATA, wrong), overlapping) if not d.passed]
+    wrong = next(m for m in loaders.mistakes(KATA) if m.id == "window-overwritten")
+    failed = [d for d in _self_check(loaders.mistake_impl(KATA, wrong), overlapping) if not d.passed]
     assert failed and failed[0].message.startswith("`dx`")
 
 
@@ -115,14 +115,14 @@ def test_backward_cases_use_the_submissions_own_cache():
         return pool.max_pool2d_backward(dout, pool.max_pool2d_forward(cache["x"], cache["k"], cache["s"])[1])
 
     own = types.SimpleNamespace(max_pool2d_forward=forward, max_pool2d_backward=backward)
-    case = next(c for c in grader.make_cases(KATA) if c.call == "max_pool2d_backward" and c.compare == "reference")
+    case = next(c for c in loaders.make_cases(KATA) if c.call == "max_pool2d_backward" and c.compare == "reference")
     got = execute(own, checks, case, "numpy", "cpu")
     want = execute(pool, checks, case, "numpy", "cpu")
-    assert all(d.passed for d in grader.differences_from(checks, case, got, want, "cpu"))
+    assert all(d.passed for d in verdict.differences_from(checks, case, got, want, "cpu"))
 
 
 def test_cases_have_ties_overlap_gaps_and_both_dtypes():
-    cases = [c for c in grader.make_cases(KATA) if c.call == "max_pool2d_backward" and c.compare == "reference"]
+    cases = [c for c in loaders.make_cases(KATA) if c.call == "max_pool2d_backward" and c.compare == "reference"]
     strides = {(c.args["stride"] > c.args["kernel"]) - (c.args["stride"] < c.args["kernel"]) for c in cases}
     assert strides == {-1, 0, 1}
     assert {c.dtype for c in cases} == {"float64", "float32"}

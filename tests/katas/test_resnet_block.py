@@ -13,7 +13,7 @@ import torch.nn as nn
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dlprep.grading import grader
+from dlprep.grading import loaders
 from dlprep.grading.execute import ProtocolError
 from dlprep.katas.catalog import load
 from tests.katas.strategies import reference, seeds
@@ -131,8 +131,8 @@ def test_reference_stays_on_the_meta_device():
 
 def test_a_state_dict_mismatch_names_the_keys():
     """The grader's strict load says which keys are missing, unexpected or mis-shaped."""
-    checks = grader.checks_module(KATA)
-    case = next(c for c in grader.make_cases(KATA) if "x" in c.args and c.args["stride"] == 2)
+    checks = loaders.checks_module(KATA)
+    case = next(c for c in loaders.make_cases(KATA) if "x" in c.args and c.args["stride"] == 2)
 
     class WithBias(ref.BasicBlock):
         def __init__(self, in_channels, out_channels, stride=1):

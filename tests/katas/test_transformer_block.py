@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlprep import paths
-from dlprep.grading import grader
+from dlprep.grading import loaders
 from tests.katas.helpers import bool_mask
 from tests.katas.strategies import reference, seeds, small
 
 ref = reference("transformer_block")
-stub = grader.load_module(paths.stub("transformer_block"), "transformer_block_stub")
+stub = loaders.load_module(paths.stub("transformer_block"), "transformer_block_stub")
 ATTENTIONS = {"EncoderBlock": {"self_attn": "self_attn"},
               "DecoderBlock": {"self_attn": "self_attn", "cross_attn": "multihead_attn"}}
 

@@ -209,7 +209,7 @@ def judge(case: Case, outputs: dict) -> list[Difference]:
 
 
 def _identity(x, out, mask, dout, dx, p, training) -> list[Difference]:
-    why = f"in eval mode (training=False) dropout is the identity" if not training else "with p = 0 nothing is dropped"
+    why = "in eval mode (training=False) dropout is the identity" if not training else "with p = 0 nothing is dropped"
     found = []
     index = _mismatch(out, x.astype(np.float64), 0.0)
     message = ""

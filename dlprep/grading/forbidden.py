@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import types
 from dataclasses import dataclass
 
 TENSOR_METHOD = "Tensor."
@@ -127,6 +128,15 @@ def install_tripwires(forbidden: tuple[str, ...], on_trip) -> None:
             if hasattr(torch.Tensor, name):
                 setattr(torch.Tensor, name, tripwire(entry, getattr(torch.Tensor, name)))
             continue
+        if entry in sys.modules and type(sys.modules[entry]) is not types.ModuleType:
+            # A module object that makes its attributes up on demand (torch._VF): dir() cannot list
+            # them, so the object itself is replaced where a submission reaches it. torch's own code
+            # keeps the reference it bound at import.
+            proxy = _TrippingModule(entry, on_trip)
+            sys.modules[entry] = proxy
+            parent, _, name = entry.rpartition(".")
+            setattr(sys.modules[parent], name, proxy)
+            continue
         if entry in sys.modules:  # a whole module: trip on each of its public callables
             module = sys.modules[entry]
             for attr in dir(module):
@@ -146,6 +156,17 @@ def install_tripwires(forbidden: tuple[str, ...], on_trip) -> None:
                 setattr(owner, attr, tripwire(f"{module_name}.{attr}", getattr(owner, attr)))
     if blocked_modules:
         sys.meta_path.insert(0, _ImportBlocker(blocked_modules, on_trip))
+
+
+class _TrippingModule(types.ModuleType):
+    def __init__(self, name: str, on_trip):
+        super().__init__(name)
+        self._on_trip = on_trip
+
+    def __getattr__(self, attr: str):
+        api = f"{self.__name__}.{attr}"
+        self._on_trip(api)
+        raise ForbiddenAPIError(api)
 
 
 class _ImportBlocker:

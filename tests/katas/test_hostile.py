@@ -246,3 +246,16 @@ def test_changing_the_verdict_from_inside_is_impossible(tmp_path):
             return torch.ones(n, n, dtype=torch.bool, device=device)
     """)
     assert sum(not check.passed for check in report.checks) >= 10
+
+
+def test_a_module_reached_by_a_built_name_trips(tmp_path):
+    """torch._VF makes its functions up on demand; reaching it by a computed name still trips."""
+    file = tmp_path / "lstm.py"
+    file.write_text(paths.reference("lstm").read_text() + textwrap.dedent("""
+        def lstm_cell(x, h, c, W_ih, W_hh, b_ih=None, b_hh=None):
+            vf = getattr(torch, "_V" + "F")
+            return vf.lstm_cell(x, (h, c), W_ih, W_hh, b_ih, b_hh)
+    """))
+    report = grader.grade(load().get("lstm"), file, ["cpu"], timeout_s=TIMEOUT_S)
+    assert report.error.kind == "forbidden-api"
+    assert "torch._VF.lstm_cell" in report.error.message

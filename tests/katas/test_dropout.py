@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlprep.grading import loaders, verdict
+from dlprep.grading.checks import _statistics as bounds
 from dlprep.grading.checks import dropout as checks
 from dlprep.grading.execute import ProtocolError, execute
 from dlprep.katas.catalog import load
@@ -69,7 +70,7 @@ def test_reference_is_the_identity_in_eval_as_f_dropout(shape, p, seed):
 @pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
 def test_keep_rate_agrees_with_f_dropout(p):
     n = 300_000
-    width = checks.bernstein_halfwidth(n, 1.0 - p)
+    width = bounds.bernstein_halfwidth(n, 1.0 - p)
     torch.manual_seed(0)
     theirs = float((F.dropout(torch.ones(n, dtype=torch.float64), p, training=True) != 0).double().mean())
     _, mask = dropout.dropout_forward(np.ones(n), p, True, np.random.default_rng(0))
@@ -105,7 +106,7 @@ def test_where_pytorch_differs_p_equal_to_one():
 @pytest.mark.parametrize("n, q", [(7, 0.7), (300, 0.58), (150_000, 0.5), (300_000, 0.9)])
 def test_bernstein_bound_fails_no_more_often_than_stated(n, q):
     x = math.log(20.0)  # 2e^(−x) = 10 %
-    width = checks.bernstein_halfwidth(n, q, x)
+    width = bounds.bernstein_halfwidth(n, q, x)
     fractions = np.random.default_rng(n).binomial(n, q, size=40_000) / n
     assert np.mean(np.abs(fractions - q) > width) <= 0.10
 

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlprep.grading import loaders, verdict
+from dlprep.grading.checks import _statistics as bounds
 from dlprep.grading.checks import init as checks
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
@@ -58,7 +59,7 @@ def test_reference_draws_with_torch_init_std_and_layout(n_in, n_out, seed, name)
 def test_reference_and_torch_samples_have_the_formula_variance(name):
     n_in, n_out = 300, 500
     variance = checks.expected_variance(name, n_in, n_out)
-    low, high = checks.chi2_ratio_bounds(n_in * n_out)
+    low, high = bounds.chi2_ratio_bounds(n_in * n_out)
     torch.manual_seed(0)
     theirs = TORCH[name](torch.empty(n_out, n_in, dtype=torch.float64)).numpy()
     mine = getattr(init, name)(n_in, n_out, np.random.default_rng(0))
@@ -72,7 +73,7 @@ def test_reference_and_torch_samples_have_the_formula_variance(name):
 @pytest.mark.parametrize("n", [50, 2_000, 250_000])
 def test_chi2_bounds_fail_no_more_often_than_stated(n):
     x = math.log(20.0)  # 5 % per side, so that a simulation can see it
-    low, high = checks.chi2_ratio_bounds(n, x)
+    low, high = bounds.chi2_ratio_bounds(n, x)
     ratios = np.random.default_rng(n).chisquare(n, size=40_000) / n
     assert np.mean(ratios < low) <= 0.05 and np.mean(ratios > high) <= 0.05
 
@@ -80,7 +81,7 @@ def test_chi2_bounds_fail_no_more_often_than_stated(n):
 @pytest.mark.parametrize("n, q", [(300, 0.0455), (20_000, 0.3173), (250_000, 0.0455)])
 def test_bernstein_bound_fails_no_more_often_than_stated(n, q):
     x = math.log(20.0)  # 2e^(−x) = 10 %
-    width = checks.bernstein_halfwidth(n, q, x)
+    width = bounds.bernstein_halfwidth(n, q, x)
     fractions = np.random.default_rng(n).binomial(n, q, size=40_000) / n
     assert np.mean(np.abs(fractions - q) > width) <= 0.10
 

@@ -38,7 +38,7 @@ import math
 import numpy as np
 
 from dlprep.grading import compare
-from dlprep.grading.checks._global_rng import global_state, same_state
+from dlprep.grading.checks._statistics import bernstein_halfwidth, global_state, same_state
 from dlprep.grading.checks._numeric import GRAD_CHECK_SCALE, entry_outputs, expected_at_entries
 from dlprep.grading.compare import Difference
 from dlprep.grading.execute import ProtocolError
@@ -46,8 +46,6 @@ from dlprep.grading.spec import Case
 
 FRESH_SEED = True
 
-LOG_ODDS = math.log(1e9)
-"""x in Bernstein's bound: each two-sided bound fails a correct implementation with probability ≤ 2e^(−x) = 2e-9."""
 STATS_ATOL = 0.03
 """Absolute tolerance of the statistics cases."""
 ULPS = 8
@@ -65,11 +63,6 @@ STATS_OUTPUTS = (
 )
 RNG_OUTPUTS = ("uses only the rng given",)
 INVALID_OUTPUTS = ("raised ValueError",)
-
-
-def bernstein_halfwidth(n: int, q: float, x: float = LOG_ODDS) -> float:
-    """t with P(|Binomial(n, q) − nq| ≥ t) ≤ 2e^(−x) (Bernstein's inequality), as a fraction of n."""
-    return (x / 3.0 + math.sqrt(x * x / 9.0 + 2.0 * x * n * q * (1.0 - q))) / n
 
 
 # -- calling the submission --------------------------------------------------------------------------

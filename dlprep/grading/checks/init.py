@@ -33,15 +33,19 @@ import math
 import numpy as np
 
 from dlprep.grading import compare
-from dlprep.grading.checks._global_rng import global_state, same_state
+from dlprep.grading.checks._statistics import (
+    bernstein_halfwidth,
+    chi2_ratio_bounds,
+    global_state,
+    normal_tail,
+    same_state,
+)
 from dlprep.grading.compare import Difference
 from dlprep.grading.execute import ProtocolError
 from dlprep.grading.spec import Case
 
 FRESH_SEED = True
 
-LOG_ODDS = math.log(1e9)
-"""x in the tail bounds: each one-sided bound fails a correct sampler with probability ≤ e^(−x) = 1e-9."""
 MEAN_Z = 6.109
 """Two-sided Gaussian bound: P(|Z| > 6.109) < 1e-9."""
 TARGET_DRAWS = 250_000
@@ -64,24 +68,6 @@ def expected_variance(call: str, n_in: int, n_out: int) -> float:
 
 def stats_outputs(call: str) -> tuple[str, ...]:
     return (f"rms(W) / √({FORMULAS[call]})", "fraction of |W| beyond 2·rms(W)")
-
-
-# -- bounds ---------------------------------------------------------------------------------------
-
-
-def chi2_ratio_bounds(n: int, x: float = LOG_ODDS) -> tuple[float, float]:
-    """Bounds on χ²ₙ/n, each side broken with probability ≤ e^(−x) (Laurent & Massart, 2000)."""
-    return 1.0 - 2.0 * math.sqrt(x / n), 1.0 + 2.0 * math.sqrt(x / n) + 2.0 * x / n
-
-
-def bernstein_halfwidth(n: int, q: float, x: float = LOG_ODDS) -> float:
-    """t with P(|Binomial(n, q) − nq| ≥ t) ≤ 2e^(−x) (Bernstein's inequality), as a fraction of n."""
-    return (x / 3.0 + math.sqrt(x * x / 9.0 + 2.0 * x * n * q * (1.0 - q))) / n
-
-
-def normal_tail(k: float) -> float:
-    """P(|Z| > k) for a standard normal Z."""
-    return math.erfc(k / math.sqrt(2.0))
 
 
 # -- calling the submission -------------------------------------------------------------------------

@@ -23,7 +23,7 @@ class DeviceChoice(str, Enum):
     all = "all"
 
 
-KataArg = Annotated[str, typer.Argument(help="Kata id, as `dlprep list` shows it (e.g. attention).", show_default=False)]
+KataArg = Annotated[str, typer.Argument(metavar="KATA", help="Kata id, as `dlprep list` shows it (e.g. attention).", show_default=False)]
 WorkspaceOpt = Annotated[
     Optional[Path],
     typer.Option("--workspace", "-w", help=f"Folder of your kata files [default: ~/dlprep, or ${paths.WORKSPACE_ENV}].", show_default=False),
@@ -108,7 +108,7 @@ def exercise(
 
 
 def grade(
-    kata_id: Annotated[Optional[str], typer.Argument(help="Kata id; default: the kata whose file you saved last.", show_default=False)] = None,
+    kata_id: Annotated[Optional[str], typer.Argument(metavar="KATA", help="Kata id; default: the kata whose file you saved last.", show_default=False)] = None,
     file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Grade this file instead of your workspace copy.")] = None,
     every: Annotated[bool, typer.Option("--all", help="Grade every kata you have started, then summarise.")] = False,
     device: Annotated[DeviceChoice, typer.Option(help="auto: the CPU, plus CUDA when available; all: both, CUDA required.")] = DeviceChoice.auto,
@@ -118,8 +118,7 @@ def grade(
 ) -> None:
     """Run the kata's checks on your implementation and say exactly what is wrong.
 
-    Your code runs in its own process with a time and memory limit; it is compared with a
-    hidden reference outside that process. Exit status: 0 passed, 1 failed, 2 usage error.
+    Your code runs in its own process with a time and memory limit; it is compared with a hidden reference outside that process. Exit status: 0 passed, 1 failed, 2 usage error.
 
     Examples: [cyan]dlprep grade[/cyan], [cyan]dlprep grade lstm --device cuda[/cyan], [cyan]dlprep grade adam --file my_adam.py --json[/cyan], [cyan]dlprep grade --all[/cyan]
     """

@@ -126,7 +126,8 @@ def grade(
     if every and (kata_id or file):
         fail("--all grades your workspace: give no KATA and no --file with it.")
     if every:
-        targets = [(k, paths.learner_copy(k.id, workspace_dir)) for k in catalog.katas if paths.learner_copy(k.id, workspace_dir).is_file()]
+        copies = [(k, paths.learner_copy(k.id, workspace_dir)) for k in catalog.katas]
+        targets = [(k, copy) for k, copy in copies if copy.is_file()]
         if not targets:
             fail("nothing to grade yet: start a kata with `dlprep exercise ID` (see `dlprep list`).")
     else:

@@ -105,9 +105,7 @@ def execute(impl: ModuleType, checks: ModuleType, case: Case, framework: str, de
     """Run `case` on `impl`; return described outputs, input gradients and inputs afterwards."""
     args = materialize(case, framework, device)
     flat = flatten(call(impl, checks, case, args), case.outputs)
-    grads = {}
-    if case.grad:
-        grads = _backward(flat, case, args)
+    grads = _backward(flat, case, args) if case.grad else {}
     return {
         "outputs": {name: describe(value) for name, value in flat.items()},
         "grads": grads,

@@ -1,6 +1,7 @@
 """Helpers that several torch kata tests share: recurrent weights copied into torch modules,
 attention masks, optimizer trajectories and optimizers on the meta device, torch's own
-implementation graded case by case, and grading a forward whose backward is still a stub."""
+implementation graded case by case, grading without the learner's process, and grading a forward
+whose backward is still a stub."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import torch
 from dlprep import paths
 from dlprep.grading import grader, loaders, verdict
 from dlprep.grading.execute import execute
+from dlprep.grading.report import GradeReport
+from dlprep.grading.runner import Outcome
 
 
 def recurrent_params(gen, I, H, bias, *, gates, requires_grad=False):
@@ -111,14 +114,27 @@ def torch_optim_impl(classes, **options):
     return types.SimpleNamespace(**{name: (lambda p, _c=cls, **kw: _c(p, **options, **kw)) for name, cls in classes.items()})
 
 
+def grade_in_process(kata, impl) -> GradeReport:
+    """Grade an implementation object as if the learner's process had sent its results."""
+    checks = loaders.checks_module(kata)
+    cases = loaders.make_cases(kata)
+    ref = loaders.reference(kata)
+    expected = [execute(ref, checks, case, kata.framework, "cpu") for case in cases]
+    frames = []
+    for index, case in enumerate(cases):
+        try:
+            frames.append({"type": "case", "index": index, "device": "cpu", "result": execute(impl, checks, case, kata.framework, "cpu")})
+        except Exception as exc:  # noqa: BLE001 - a mistake may raise, as a learner's code would
+            frames.append({"type": "case", "index": index, "device": "cpu", "exception": repr(exc)})
+    report = GradeReport(kata=kata.id, file="<in process>", devices=["cpu"])
+    verdict.evaluate(kata, checks, cases, expected, Outcome(frames, ""), report)
+    return report
+
+
 def assert_passes_every_case(kata, impl):
     """`impl` passes each of the kata's cases, judged against the reference as the grader judges."""
-    checks, cases, ref = loaders.checks_module(kata), loaders.make_cases(kata), loaders.reference(kata)
-    for case in cases:
-        expected = execute(ref, checks, case, "torch", "cpu")
-        actual = execute(impl, checks, case, "torch", "cpu")
-        failed = [d.message for d in verdict.differences_from(checks, case, actual, expected, "cpu") if not d.passed]
-        assert not failed, (case.name, failed)
+    report = grade_in_process(kata, impl)
+    assert report.passed, [(c.name, c.message) for c in report.checks if not c.passed]
 
 
 def grade_with_stub_backward(kata, tmp_path):

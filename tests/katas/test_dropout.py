@@ -21,7 +21,7 @@ from dlprep.grading.checks import dropout as checks
 from dlprep.grading.execute import ProtocolError, execute
 from dlprep.katas.catalog import load
 from tests.katas.strategies import reference, seeds, small
-from tests.katas.test_every_kata import _grade_in_process
+from tests.katas.helpers import grade_in_process
 
 KATA = load().get("dropout")
 dropout = reference("dropout")
@@ -190,7 +190,7 @@ def test_every_mistake_has_a_learner_variant_here():
 
 
 def test_a_correct_submission_drawing_differently_passes():
-    report = _grade_in_process(KATA, CORRECT)
+    report = grade_in_process(KATA, CORRECT)
     assert report.passed, [(c.name, c.message) for c in report.checks if not c.passed]
 
 
@@ -265,5 +265,5 @@ def test_modifying_x_in_place_is_reported():
         return out, mask
 
     sloppy = SimpleNamespace(dropout_forward=dropout_forward, dropout_backward=dropout.dropout_backward)
-    report = _grade_in_process(KATA, sloppy)
+    report = grade_in_process(KATA, sloppy)
     assert any("modified its input `x` in place" in c.message for c in report.checks if not c.passed)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from dlprep import paths
-from dlprep.grading import grader, loaders, verdict
-from dlprep.grading.execute import execute
-from dlprep.grading.report import GradeReport
-from dlprep.grading.runner import Outcome
+from dlprep.grading import grader, loaders
 from dlprep.katas.catalog import load
+
+from .helpers import grade_in_process
 
 KATAS = load().katas
 
@@ -35,29 +34,12 @@ def test_stub_fails_as_not_implemented(kata, tmp_path):
         assert function in report.error.message
 
 
-def _grade_in_process(kata, impl) -> GradeReport:
-    """Grade an implementation object as if the learner's process had sent its results."""
-    checks = loaders.checks_module(kata)
-    cases = loaders.make_cases(kata)
-    ref = loaders.reference(kata)
-    expected = [execute(ref, checks, case, kata.framework, "cpu") for case in cases]
-    frames = []
-    for index, case in enumerate(cases):
-        try:
-            frames.append({"type": "case", "index": index, "device": "cpu", "result": execute(impl, checks, case, kata.framework, "cpu")})
-        except Exception as exc:  # noqa: BLE001 - a mistake may raise, as a learner's code would
-            frames.append({"type": "case", "index": index, "device": "cpu", "exception": repr(exc)})
-    report = GradeReport(kata=kata.id, file="<in process>", devices=["cpu"])
-    verdict.evaluate(kata, checks, cases, expected, Outcome(frames, ""), report)
-    return report
-
-
 MISTAKES = [(kata, mistake) for kata in KATAS for mistake in loaders.mistakes(kata)]
 
 
 @pytest.mark.parametrize("kata, mistake", MISTAKES, ids=[f"{k.id}:{m.id}" for k, m in MISTAKES])
 def test_mistake_fails_and_is_diagnosed(kata, mistake):
-    report = _grade_in_process(kata, loaders.mistake_impl(kata, mistake))
+    report = grade_in_process(kata, loaders.mistake_impl(kata, mistake))
     assert not report.passed, f"no case tells {mistake.id} from the reference"
     assert [d.mistake for d in report.diagnosis] == [mistake.id]
 

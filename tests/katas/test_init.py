@@ -19,7 +19,7 @@ from dlprep.grading.checks import init as checks
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
 from tests.katas.strategies import reference, seeds
-from tests.katas.test_every_kata import _grade_in_process
+from tests.katas.helpers import grade_in_process
 
 KATA = load().get("init")
 init = reference("init")
@@ -168,7 +168,7 @@ def test_every_mistake_has_a_learner_variant_here():
 
 
 def test_a_correct_submission_drawing_differently_passes():
-    report = _grade_in_process(KATA, CORRECT)
+    report = grade_in_process(KATA, CORRECT)
     assert report.passed, [(c.name, c.message) for c in report.checks if not c.passed]
 
 

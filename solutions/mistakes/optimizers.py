@@ -1,7 +1,7 @@
 """Mistakes interviewers see in SGD (momentum, Nesterov, weight decay), Adagrad and RMSprop.
 
 `_sgd(...)` builds an SGD with one thing changed, `_adagrad(...)` and `_rmsprop(...)` the
-adaptive ones. Each mistake replaces only the class it concerns, so that it is recognised
+adaptive ones: each overrides the reference's `step`. Each mistake replaces only the class it concerns, so that it is recognised
 whatever the submission's other classes do (a submission that puts ε inside the square root
 in both Adagrad and RMSprop is told both).
 """
@@ -9,6 +9,7 @@ in both Adagrad and RMSprop is told both).
 import torch
 
 from dlprep.grading.spec import mistake
+from dlprep.solutions import optimizers as reference
 
 
 def _outside(s, eps):
@@ -22,12 +23,7 @@ def _inside(s, eps):
 def _sgd(*, dampened=False, honour_nesterov=True, stale=False, decay="gradient", skip_none=True, in_place=True):
     """decay: "gradient" (L2, before the buffer, as PyTorch), "update" (after the buffer) or None."""
 
-    class SGD:
-        def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
-            self.params = list(params)
-            self.lr, self.momentum, self.nesterov, self.weight_decay = lr, momentum, nesterov, weight_decay
-            self.buffers = [None] * len(self.params)
-
+    class SGD(reference.SGD):
         @torch.no_grad()
         def step(self):
             mu = self.momentum
@@ -57,20 +53,11 @@ def _sgd(*, dampened=False, honour_nesterov=True, stale=False, decay="gradient",
                     update = update + self.weight_decay * p
                 p.sub_(self.lr * update)
 
-        def zero_grad(self):
-            for p in self.params:
-                p.grad = None
-
     return SGD
 
 
 def _adagrad(*, denominator=_outside, accumulate=True):
-    class Adagrad:
-        def __init__(self, params, lr=1e-2, eps=1e-10):
-            self.params = list(params)
-            self.lr, self.eps = lr, eps
-            self.sums = [torch.zeros_like(p) for p in self.params]
-
+    class Adagrad(reference.Adagrad):
         @torch.no_grad()
         def step(self):
             for p, G in zip(self.params, self.sums):
@@ -82,20 +69,11 @@ def _adagrad(*, denominator=_outside, accumulate=True):
                 G.addcmul_(g, g)
                 p.sub_(self.lr * g / denominator(G, self.eps))
 
-        def zero_grad(self):
-            for p in self.params:
-                p.grad = None
-
     return Adagrad
 
 
 def _rmsprop(*, denominator=_outside, swapped=False):
-    class RMSprop:
-        def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8):
-            self.params = list(params)
-            self.lr, self.alpha, self.eps = lr, alpha, eps
-            self.square_avgs = [torch.zeros_like(p) for p in self.params]
-
+    class RMSprop(reference.RMSprop):
         @torch.no_grad()
         def step(self):
             keep = 1 - self.alpha if swapped else self.alpha
@@ -105,10 +83,6 @@ def _rmsprop(*, denominator=_outside, swapped=False):
                 g = p.grad
                 s.mul_(keep).addcmul_(g, g, value=1 - keep)
                 p.sub_(self.lr * g / denominator(s, self.eps))
-
-        def zero_grad(self):
-            for p in self.params:
-                p.grad = None
 
     return RMSprop
 

@@ -1,4 +1,4 @@
-"""Start-up and grading speed, as ratios measured in this one run.
+"""Grading speed, as ratios measured in this one run (start-up: bench_startup.py).
 
 Each core kata's grade runs `dlprep grade KATA --file <reference> --device cpu` end to end (the learner's
 process included) and is compared with `python -c "import torch"` timed alternately with it,
@@ -43,11 +43,6 @@ def main() -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
     try:
-        baseline, help_s = median_pair([sys.executable, "-c", "pass"], [*DLPREP, "--help"], env)
-        _, list_s = median_pair([sys.executable, "-c", "pass"], [*DLPREP, "list"], env)
-        print(f"python -c pass: {baseline:.3f} s")
-        print(f"dlprep --help: {help_s:.3f} s (target < 0.3 s)")
-        print(f"dlprep list: {list_s:.3f} s (target < 0.3 s)")
         for kata in map(load().get, CORE_KATAS):
             submission = scratch / f"{kata.id}.py"
             shutil.copyfile(paths.reference(kata.id), submission)

@@ -39,10 +39,66 @@ def loaded_modules(*argv: str) -> set[str]:
     return set(out.rsplit("MODULES ", 1)[1].split())
 
 
-@pytest.mark.parametrize("argv", [("--help",), ("list",), ("list", "--json"), ("hint", "attention")])
+@pytest.mark.parametrize("argv", [("--help",), ("list",), ("list", "--json"), ("hint", "attention"), ("grade", "--help"), ("doctor", "--help")])
 def test_light_paths_import_neither_torch_nor_numpy(argv):
     modules = loaded_modules(*argv)
     assert "torch" not in modules and "numpy" not in modules
+
+
+@pytest.mark.parametrize("argv", [("--help",), ("list",), ("grade", "--help"), ("quiz", "--help")])
+def test_start_up_pays_for_neither_pydantic_nor_typers_markdown_help(argv):
+    """What made start-up three times `import typer, rich`: Typer 0.29's pydantic validation, and
+    typer.rich_utils importing markdown-it and Pygments for a help markup dlprep does not use."""
+    modules = loaded_modules(*argv)
+    assert not {"pydantic", "typer.rich_utils", "markdown_it", "pygments"} & modules
+
+
+@pytest.mark.parametrize("argv, other", [(("--help",), "dlprep.cli.katas"), (("--help",), "dlprep.cards.deck"), (("list",), "dlprep.cards.deck"), (("quiz", "--help"), "dlprep.katas.catalog")])
+def test_a_command_loads_only_its_own_modules(argv, other):
+    assert other not in loaded_modules(*argv)
+
+
+def test_docs_katas_states_the_contract_of_every_kata():
+    from dlprep.katas.catalog import load
+
+    docs = (ROOT / "docs" / "katas.md").read_text()
+    for kata in load().katas:
+        row = next((line for line in docs.splitlines() if line.startswith(f"| `{kata.id}` |")), None)
+        assert row is not None, f"docs/katas.md has no row for {kata.id}"
+        for function in kata.functions:
+            assert function in row, f"docs/katas.md does not give the signature of {kata.id}.{function}"
+    for kind in ("syntax", "import", "not-implemented", "forbidden-api", "timeout", "crash", "missing-function"):
+        assert f"`{kind}`" in docs
+
+
+def test_the_repository_points_at_its_own_docs_only():
+    readme = (ROOT / "README.md").read_text()
+    assert "docs/katas.md" in readme
+    outside = re.compile(r"KATAS\.md|beside the study guide|guide\.txt")
+    for path in [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "dlprep" / "katas" / "statements").glob("*.md")]:
+        assert not outside.search(path.read_text()), f"{path.name} points outside the repository"
+
+
+def test_the_install_paragraph_says_how_to_get_the_cpu_build():
+    quick_start = (ROOT / "README.md").read_text().split("## Which torch you get", 1)[1].split("\n## ", 1)[0]
+    assert "constraints.txt" in quick_start
+    assert "--index-url https://download.pytorch.org/whl/cpu" in quick_start and "+cpu" in quick_start
+    pinned = dict(line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines() if "==" in line)
+    assert f"torch {pinned['torch']}" in quick_start and f"torch=={pinned['torch']} --index-url" in quick_start
+
+
+GUIDE = ROOT.parent / "shared" / "guide.txt"
+
+
+@pytest.mark.skipif(not GUIDE.is_file(), reason=f"the study guide is not at {GUIDE} (it is beside the checkout in CI only)")
+def test_kata_sections_are_the_guides_sections():
+    from dlprep.katas.catalog import load
+
+    headings = {line.split(" ", 1)[0]: line for line in GUIDE.read_text(encoding="utf-8").splitlines() if re.match(r"3\.\d ", line)}
+    catalog = load()
+    assert set(catalog.sections) == set(headings)
+    for section, title in catalog.sections.items():
+        assert title.split()[0].lower() in headings[section].lower(), (section, title, headings[section])
 
 
 def test_python_dash_m_is_the_same_command():

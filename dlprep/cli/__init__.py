@@ -9,23 +9,12 @@ from __future__ import annotations
 import os
 import sys
 
-from dlprep.cli import cards, katas
 from dlprep.cli.app import app
-
-katas.register(app)
-cards.register(app)
 
 
 def main() -> None:
-    from dlprep.cli.app import err_console
-    from dlprep.clock import ClockError
-    from dlprep.store import StoreError
-
     try:
         app()
-    except (StoreError, ClockError) as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise SystemExit(1) from None
     except SystemExit as done:
         if "torch" not in sys.modules:
             raise

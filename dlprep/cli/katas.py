@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
+import difflib
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
-from dlprep import paths
+from dlprep import paths, store
 from dlprep.cli.app import console, err_console, fail
 from dlprep.katas import progress, workspace
-from dlprep.katas.catalog import Kata, UnknownKata, load
+from dlprep.katas.catalog import Catalog, Kata, UnknownKata, load
 
-
-class DeviceChoice(str, Enum):
-    auto = "auto"
-    cpu = "cpu"
-    cuda = "cuda"
-    all = "all"
-
+DEVICES = {"auto": None, "cpu": ["cpu"], "cuda": ["cuda"], "all": ["cpu", "cuda"]}
+"""`--device` choices and the devices each grades on (None: the CPU, plus CUDA when PyTorch sees it)."""
+NEAR_MISSES = {"gpu": "cuda", "gpus": "cuda", "nvidia": "cuda", "both": "all", "cpu+cuda": "all", "cuda+cpu": "all", "any": "auto"}
+SYMBOLS = {progress.State.PASSED: ("✓", "green"), progress.State.IN_PROGRESS: ("◐", "yellow"), progress.State.NOT_STARTED: ("·", "dim")}
 
 KataArg = Annotated[str, typer.Argument(metavar="KATA", help="Kata id, as `dlprep list` shows it (e.g. attention).", show_default=False)]
 WorkspaceOpt = Annotated[
     Optional[Path],
-    typer.Option("--workspace", "-w", help=f"Folder of your kata files [default: ~/dlprep, or ${paths.WORKSPACE_ENV}].", show_default=False),
+    typer.Option(
+        "--workspace", "-w", show_default=False,
+        help=f"Folder of your kata files; default: ${paths.WORKSPACE_ENV} when set, else ~/dlprep.",
+    ),
 ]
 
 
@@ -35,6 +35,21 @@ def _kata(kata_id: str) -> Kata:
         return load().get(kata_id)
     except UnknownKata as exc:
         fail(str(exc))
+
+
+def _device(value: str) -> str:
+    choice = value.strip().lower()
+    if choice in DEVICES:
+        return choice
+    close = difflib.get_close_matches(choice, DEVICES, n=1, cutoff=0.5)
+    suggestion = NEAR_MISSES.get(choice) or ("cuda" if choice.startswith("cuda") else close[0] if close else None)
+    raise typer.BadParameter(f"{value!r} is not a device (auto, cpu, cuda or all)" + (f": use {suggestion}" if suggestion else ""))
+
+
+def _status_cell(status: progress.Status) -> Text:
+    symbol, style = SYMBOLS[status.state]
+    when = status.passed_at or status.worked_at
+    return Text(f"{symbol} {when:%Y-%m-%d}" if when else symbol, style=style)
 
 
 def list_katas(
@@ -58,25 +73,37 @@ def list_katas(
         ]
         print(json.dumps(rows, indent=2))
         return
-    table = Table(title="dlprep katas", title_justify="left")
-    table.add_column("id", no_wrap=True)  # the word to type: never cut
-    table.add_column("kata", overflow="fold", ratio=1)
-    table.add_column("uses", no_wrap=True)
-    table.add_column("level", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    styles = {progress.State.PASSED: "green", progress.State.IN_PROGRESS: "yellow", progress.State.NOT_STARTED: "dim"}
+    # One line per kata, drawn by hand (a rich Table takes 20 ms to lay this out): ids are what
+    # people type next and are never cut; titles give way to the width.
+    id_width = max(len(k.id) for k in catalog.katas) + 2  # indented under its section
+    uses_width = max(len(k.framework) for k in catalog.katas)
+    # "  id title uses ★★★  ✓ 2030-01-02": the title gets what the other columns leave
+    title_width = max(12, min(max(len(k.title) for k in catalog.katas), console.width - id_width - uses_width - 20))
+    passed = sum(s.state is progress.State.PASSED for s in status.values())
+    lines = Text.assemble(("dlprep katas", "bold"), f": {passed} of {len(catalog.katas)} passed\n")
     for section, section_title in catalog.sections.items():
         katas = [k for k in catalog.katas if k.section == section]
         if not katas:
             continue
         done = sum(status[k.id].state is progress.State.PASSED for k in katas)
-        table.add_section()
-        table.add_row(f"[bold]{section}[/bold]", f"[bold]{section_title}[/bold]", "", "", f"[bold]{done}/{len(katas)} passed[/bold]")
+        heading = f"{section} {section_title}"
+        lines.append(f"{heading:<{id_width + title_width + uses_width + 8}}{done}/{len(katas)}\n", style="bold")
         for k in katas:
-            s = status[k.id]
-            table.add_row(k.id, k.title, k.framework, "★" * k.difficulty, f"[{styles[s.state]}]{s.label()}[/]")
-    console.print(table)
-    console.print("Start one with [cyan]dlprep exercise ID[/cyan].")
+            title = k.title if len(k.title) <= title_width else k.title[: title_width - 1] + "…"
+            lines.append(f"  {k.id:<{id_width - 2}} {title:<{title_width}} ")
+            lines.append(f"{k.framework:<{uses_width}}", style="dim")
+            lines.append(f" {'★' * k.difficulty:<3}  ")
+            lines.append_text(_status_cell(status[k.id]))
+            lines.append("\n")
+    console.print(lines, end="", overflow="ignore", crop=False, soft_wrap=True)
+    console.print("[green]✓[/green] passed  [yellow]◐[/yellow] in progress  [dim]·[/dim] not started   Start one with [cyan]dlprep exercise ID[/cyan].")
+
+
+def _what_next(catalog: Catalog, kata: Kata, status: dict[str, progress.Status]) -> str:
+    following = progress.next_to_do(catalog.ids(), status, kata.id)
+    if following is None:
+        return "Every kata is passed."
+    return f"Next: [cyan]dlprep exercise {following}[/cyan] ({catalog.get(following).title})."
 
 
 def exercise(
@@ -90,7 +117,8 @@ def exercise(
     """
     from rich.markdown import Markdown
 
-    kata = _kata(kata_id)
+    catalog, kata = load(), _kata(kata_id)
+    status = progress.statuses(catalog.ids(), workspace_dir)
     console.print(Markdown(paths.statement(kata.id).read_text(encoding="utf-8")))
     try:
         copy = workspace.start(kata.id, workspace_dir, reset=reset)
@@ -104,23 +132,56 @@ def exercise(
         console.print(f"Your file: [bold]{copy.path}[/bold]")
         if copy.backup is not None:
             console.print(f"Your previous version was saved as {copy.backup}")
-    console.print(f"Next: implement it, then run [cyan]dlprep grade {kata.id}[/cyan]  (stuck? [cyan]dlprep hint {kata.id}[/cyan])")
+        elif copy.started is workspace.Started.RESET:
+            console.print("It was the untouched stub already: nothing to back up.")
+    passed_at = status[kata.id].passed_at
+    if passed_at is not None:
+        console.print(f"[green]✓ You passed {kata.id} on {passed_at:%Y-%m-%d}.[/green] Compare with the reference: [cyan]dlprep solution {kata.id}[/cyan]")
+        console.print(_what_next(catalog, kata, status))
+    else:
+        console.print(f"Next: implement it, then run [cyan]dlprep grade {kata.id}[/cyan]  (stuck? [cyan]dlprep hint {kata.id}[/cyan])")
+
+
+def _target(catalog: Catalog, kata_id: str | None, file: Path | None, workspace_dir: Path | None) -> tuple[Kata, Path]:
+    """The kata to grade and its file: as named, else the one `--file` is for, else the one saved last."""
+    from dlprep.katas.infer import KataNotInferred, kata_of_file
+
+    if file is not None and not file.is_file():
+        fail(f"no file to grade at {file}.")
+    if kata_id is not None:
+        kata = _kata(kata_id)
+    elif file is not None:
+        try:
+            kata = kata_of_file(file, catalog)
+        except KataNotInferred as exc:
+            fail(str(exc))
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"could not read {file}: {exc}")
+    else:
+        last = progress.last_worked_on(catalog.ids(), workspace_dir)
+        if last is None:
+            fail("nothing to grade yet: start a kata with `dlprep exercise ID` (see `dlprep list`).")
+        kata = catalog.get(last)
+    target = file or paths.learner_copy(kata.id, workspace_dir)
+    if not target.is_file():
+        fail(f"no file to grade at {target}. Run `dlprep exercise {kata.id}` to create it.")
+    return kata, target
 
 
 def grade(
-    kata_id: Annotated[Optional[str], typer.Argument(metavar="KATA", help="Kata id; default: the kata whose file you saved last.", show_default=False)] = None,
-    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Grade this file instead of your workspace copy.")] = None,
+    kata_id: Annotated[Optional[str], typer.Argument(metavar="KATA", help="Kata id; default: the kata --file is named after or defines, else the kata whose file you saved last.", show_default=False)] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Grade this file instead of your workspace copy.", show_default=False)] = None,
     every: Annotated[bool, typer.Option("--all", help="Grade every kata you have started, then summarise.")] = False,
-    device: Annotated[DeviceChoice, typer.Option(help="auto: the CPU, plus CUDA when available; all: both, CUDA required.")] = DeviceChoice.auto,
+    device: Annotated[str, typer.Option(metavar="[auto|cpu|cuda|all]", callback=_device, help="auto: the CPU, plus CUDA when available; all: both, CUDA required.")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="Print only the grade as one JSON object (a list with --all).")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds your code may run, per kata.", min=1)] = 60.0,
+    timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Seconds your code may run, per kata.", min=1)] = 60.0,
     workspace_dir: WorkspaceOpt = None,
 ) -> None:
     """Run the kata's checks on your implementation and say exactly what is wrong.
 
     Your code runs in its own process with a time and memory limit; it is compared with a hidden reference outside that process. Exit status: 0 passed, 1 failed, 2 usage error.
 
-    Examples: [cyan]dlprep grade[/cyan], [cyan]dlprep grade lstm --device cuda[/cyan], [cyan]dlprep grade adam --file my_adam.py --json[/cyan], [cyan]dlprep grade --all[/cyan]
+    Examples: [cyan]dlprep grade[/cyan], [cyan]dlprep grade lstm --device cuda[/cyan], [cyan]dlprep grade --file my_adam.py --json[/cyan], [cyan]dlprep grade --all[/cyan]
     """
     catalog = load()
     if every and (kata_id or file):
@@ -131,21 +192,13 @@ def grade(
         if not targets:
             fail("nothing to grade yet: start a kata with `dlprep exercise ID` (see `dlprep list`).")
     else:
-        if kata_id is None:
-            kata_id = progress.last_worked_on(catalog.ids(), workspace_dir)
-            if kata_id is None:
-                fail("nothing to grade yet: start a kata with `dlprep exercise ID` (see `dlprep list`).")
-        kata = _kata(kata_id)
-        target = file or paths.learner_copy(kata.id, workspace_dir)
-        if not target.is_file():
-            hint = "" if file else f" Run `dlprep exercise {kata.id}` to create it."
-            fail(f"no file to grade at {target}.{hint}")
-        targets = [(kata, target)]
+        targets = [_target(catalog, kata_id, file, workspace_dir)]
+    store.check(write=True)  # before the grading, not after: a grade that cannot be recorded is not run
     from dlprep.grading import grader
 
-    devices = {DeviceChoice.auto: None, DeviceChoice.cpu: ["cpu"], DeviceChoice.cuda: ["cuda"], DeviceChoice.all: ["cpu", "cuda"]}[device]
+    devices = DEVICES[device]
     if devices is not None and "cuda" in devices and not grader.cuda_available():
-        fail(f"--device {device.value} needs CUDA, and PyTorch sees no CUDA device here")
+        fail(f"--device {device} needs CUDA, and PyTorch sees no CUDA device here")
     from dlprep.cli.render import grading_progress, render_report, render_summary
 
     reports = []
@@ -172,15 +225,25 @@ def grade(
     raise typer.Exit(0 if all(report.passed for report in reports) else 1)
 
 
-def hint(kata_id: KataArg) -> None:
+def hint(
+    kata_id: KataArg,
+    every: Annotated[bool, typer.Option("--all", help="Show again every hint seen so far, and reveal none.")] = False,
+) -> None:
     """Show the next hint for a kata; each call reveals one more."""
     from rich.markdown import Markdown
     from rich.panel import Panel
 
     kata = _kata(kata_id)
+    if every:
+        seen = progress.hints_seen(kata.id, kata.hints)
+        if not seen:
+            console.print(f"No hint seen yet for {kata.id}: [cyan]dlprep hint {kata.id}[/cyan] shows the first.")
+        for number, text in enumerate(seen, 1):
+            console.print(Panel(Markdown(text), title=f"{kata.id}: hint {number} of {len(kata.hints)}", title_align="left"))
+        return
     shown = progress.next_hint(kata.id, kata.hints)
     if shown is None:
-        console.print(f"That was every hint for {kata.id}. Still stuck? [cyan]dlprep solution {kata.id}[/cyan]")
+        console.print(f"That was every hint for {kata.id} ([cyan]dlprep hint {kata.id} --all[/cyan] shows them again). Still stuck? [cyan]dlprep solution {kata.id}[/cyan]")
         return
     number, text = shown
     console.print(Panel(Markdown(text), title=f"{kata.id}: hint {number} of {len(kata.hints)}", title_align="left"))
@@ -190,16 +253,22 @@ def solution(
     kata_id: KataArg,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Show it without asking, even before you pass.")] = False,
 ) -> None:
-    """Show the reference implementation (asks first if you have not passed the kata)."""
-    from rich.syntax import Syntax
+    """Show the reference implementation (asks first if you have not passed the kata).
 
+    In a terminal long lines wrap; piped or redirected, the file is printed as it is.
+    """
     kata = _kata(kata_id)
     passed = progress.statuses([kata.id])[kata.id].state is progress.State.PASSED
     if not (passed or yes):
         if not typer.confirm(f"You have not passed {kata.id} yet. Show the reference anyway?", default=False):
             raise typer.Exit(1)
     source = paths.reference(kata.id).read_text(encoding="utf-8")
-    console.print(Syntax(source, "python", line_numbers=True, theme="ansi_dark"))
+    if not console.is_terminal:
+        typer.echo(source, nl=False)
+        return
+    from rich.syntax import Syntax
+
+    console.print(Syntax(source, "python", line_numbers=True, theme="ansi_dark", word_wrap=True))
 
 
 def register(app: typer.Typer) -> None:

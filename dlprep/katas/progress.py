@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 
@@ -21,6 +21,8 @@ class State(str, Enum):
 class Status:
     state: State
     passed_at: datetime | None = None
+    worked_at: datetime | None = None
+    """In progress: when the kata was last graded or its file saved, whichever is later."""
 
     def label(self) -> str:
         if self.state is State.PASSED and self.passed_at is not None:
@@ -29,7 +31,7 @@ class Status:
 
 
 def record_grade(kata: str, passed: bool, devices: list[str], duration_s: float, file: str, error_kind: str | None) -> None:
-    with store.connect() as conn:
+    with store.connect(write=True) as conn:
         conn.execute(
             "INSERT INTO grades (kata, passed, devices, duration_s, graded_at, file, error_kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (kata, int(passed), json.dumps(devices), duration_s, clock.now().isoformat(), file, error_kind),
@@ -38,18 +40,21 @@ def record_grade(kata: str, passed: bool, devices: list[str], duration_s: float,
 
 def statuses(kata_ids: list[str], workspace: Path | None = None) -> dict[str, Status]:
     """Passed (with the first passing date) if any grade passed; in progress once started."""
-    with store.connect() as conn:
+    with store.connect(write=False) as conn:
         rows = conn.execute(
-            "SELECT kata, MIN(CASE WHEN passed THEN graded_at END) AS passed_at, COUNT(*) AS grades FROM grades GROUP BY kata"
+            "SELECT kata, MIN(CASE WHEN passed THEN graded_at END) AS passed_at, MAX(graded_at) AS graded_at FROM grades GROUP BY kata"
         ).fetchall()
     graded = {row["kata"]: row for row in rows}
     result = {}
     for kata_id in kata_ids:
         row = graded.get(kata_id)
+        copy = paths.learner_copy(kata_id, workspace)
+        saved = datetime.fromtimestamp(copy.stat().st_mtime, timezone.utc) if copy.exists() else None
         if row is not None and row["passed_at"]:
             result[kata_id] = Status(State.PASSED, datetime.fromisoformat(row["passed_at"]))
-        elif row is not None or paths.learner_copy(kata_id, workspace).exists():
-            result[kata_id] = Status(State.IN_PROGRESS)
+        elif row is not None or saved is not None:
+            graded_at = datetime.fromisoformat(row["graded_at"]) if row is not None else None
+            result[kata_id] = Status(State.IN_PROGRESS, worked_at=max(t for t in (saved, graded_at) if t is not None))
         else:
             result[kata_id] = Status(State.NOT_STARTED)
     return result
@@ -57,7 +62,7 @@ def statuses(kata_ids: list[str], workspace: Path | None = None) -> dict[str, St
 
 def next_hint(kata_id: str, hints: tuple[str, ...]) -> tuple[int, str] | None:
     """The next hint not yet shown (1-based number and text), recorded as shown; None when all were."""
-    with store.connect() as conn:
+    with store.connect(write=True) as conn:
         with conn:
             conn.execute("BEGIN IMMEDIATE")
             row = conn.execute("SELECT count FROM hints_shown WHERE kata = ?", (kata_id,)).fetchone()
@@ -69,6 +74,22 @@ def next_hint(kata_id: str, hints: tuple[str, ...]) -> tuple[int, str] | None:
                 (kata_id, shown + 1),
             )
     return shown + 1, hints[shown]
+
+
+def hints_seen(kata_id: str, hints: tuple[str, ...]) -> list[str]:
+    """The hints shown so far, in order (none are recorded as shown by reading them again)."""
+    with store.connect(write=False) as conn:
+        row = conn.execute("SELECT count FROM hints_shown WHERE kata = ?", (kata_id,)).fetchone()
+    return list(hints[: row["count"] if row else 0])
+
+
+def next_to_do(kata_ids: list[str], status: dict[str, Status], after: str) -> str | None:
+    """The first kata not yet passed after `after` in catalog order (wrapping around); None when all are."""
+    start = kata_ids.index(after) + 1
+    for kata_id in kata_ids[start:] + kata_ids[:start]:
+        if status[kata_id].state is not State.PASSED:
+            return kata_id
+    return None
 
 
 def last_worked_on(kata_ids: list[str], workspace: Path | None = None) -> str | None:

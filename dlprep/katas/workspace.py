@@ -1,4 +1,4 @@
-"""The learner's copies of the stubs: created once, never overwritten, reset with a backup."""
+"""The learner's copies of the stubs: created once, never overwritten, reset with a backup of any work."""
 
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ def start(kata_id: str, workspace: Path | None = None, *, reset: bool = False) -
     if target.exists() and not reset:
         return Copy(target, Started.EXISTED)
     target.parent.mkdir(parents=True, exist_ok=True)
-    backup = None
-    if target.exists():
+    existed, backup = target.exists(), None
+    if existed and target.read_bytes() != stub.read_bytes():  # an untouched stub needs no backup
         backup = target.with_name(f"{target.stem}.{clock.now():%Y%m%d-%H%M%S-%f}.bak.py")
         shutil.copy2(target, backup)
     shutil.copyfile(stub, target)
-    return Copy(target, Started.RESET if backup else Started.CREATED, backup)
+    return Copy(target, Started.RESET if existed else Started.CREATED, backup)

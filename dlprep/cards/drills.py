@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Callable
 
 
-
 @dataclass(frozen=True)
 class Drill:
     topic: str
@@ -100,6 +99,86 @@ def _pool_output(rng: random.Random) -> Drill:
         out,
         f"Pooling has no parameters but the same size rule as a convolution: "
         f"⌊(in − kernel) / stride⌋ + 1 = ⌊({size} − {kernel}) / {stride}⌋ + 1 = {out}",
+        exact=True,
+    )
+
+
+@_topic("spp-length", "3.2")
+def _spp_length(rng: random.Random) -> Drill:
+    levels = rng.choice([(1, 2, 4), (4, 2, 1), (6, 3, 2, 1), (1, 2, 3, 6), (1, 2, 4, 8), (3, 2, 1)])
+    channels = rng.choice([64, 128, 256, 512])
+    height, width = rng.choice([7, 13, 14, 20, 40]), rng.choice([7, 13, 14, 30, 60])
+    bins = sum(level * level for level in levels)
+    length = channels * bins
+    return Drill(
+        "spp-length",
+        f"Spatial pyramid pooling with levels ({', '.join(map(str, levels))}) is applied to a feature map "
+        f"of {channels} channels and {height}×{width}. How long is the output vector of each image?",
+        length,
+        f"Level l pools each channel into l×l bins whatever the map's size, so the {height}×{width} does not "
+        f"matter: C × Σ l² = {channels} × ({' + '.join(f'{level}²' for level in levels)}) = {channels} × {bins} "
+        f"= {length}",
+        exact=True,
+    )
+
+
+# torchvision's GoogLeNet: Inception(in_channels, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj)
+GOOGLENET_INCEPTIONS = {
+    "inception3a": (192, 64, 96, 128, 16, 32, 32),
+    "inception3b": (256, 128, 128, 192, 32, 96, 64),
+    "inception4a": (480, 192, 96, 208, 16, 48, 64),
+    "inception4b": (512, 160, 112, 224, 24, 64, 64),
+    "inception4c": (512, 128, 128, 256, 24, 64, 64),
+    "inception4d": (512, 112, 144, 288, 32, 64, 64),
+    "inception4e": (528, 256, 160, 320, 32, 128, 128),
+    "inception5a": (832, 256, 160, 320, 32, 128, 128),
+    "inception5b": (832, 384, 192, 384, 48, 128, 128),
+}
+
+
+@_topic("inception-params", "3.2")
+def _inception_params(rng: random.Random) -> Drill:
+    name = rng.choice(list(GOOGLENET_INCEPTIONS))
+    c_in, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj = GOOGLENET_INCEPTIONS[name]
+    reads_input = ch1x1 + ch3x3red + ch5x5red + pool_proj  # the four 1×1 convs
+    one_by_one = c_in * reads_input
+    # torchvision's "5×5" branch has a 3×3 kernel, like the 3×3 branch.
+    three_by_three = 9 * (ch3x3red * ch3x3 + ch5x5red * ch5x5)
+    norms = 2 * (reads_input + ch3x3 + ch5x5)  # γ and β of a BatchNorm after every conv
+    params = one_by_one + three_by_three + norms
+    return Drill(
+        "inception-params",
+        f"GoogLeNet's {name} is torchvision's Inception(in_channels={c_in}, ch1x1={ch1x1}, ch3x3red={ch3x3red}, "
+        f"ch3x3={ch3x3}, ch5x5red={ch5x5red}, ch5x5={ch5x5}, pool_proj={pool_proj}): every conv has no bias and is "
+        "followed by a BatchNorm, and the branch named 5×5 has a 3×3 kernel. How many learnable parameters has it?",
+        params,
+        f"The four 1×1 convs read the input: C_in × (ch1x1 + ch3x3red + ch5x5red + pool_proj) = "
+        f"{c_in} × ({ch1x1} + {ch3x3red} + {ch5x5red} + {pool_proj}) = {one_by_one}.\n"
+        f"The two 3×3 convs: 9 × (ch3x3red × ch3x3 + ch5x5red × ch5x5) = 9 × ({ch3x3red}×{ch3x3} + "
+        f"{ch5x5red}×{ch5x5}) = {three_by_three}.\n"
+        f"A BatchNorm's γ and β for every conv output channel: 2 × ({reads_input} + {ch3x3} + {ch5x5}) = {norms} "
+        "(running statistics are buffers, not parameters).\n"
+        f"Total: {one_by_one} + {three_by_three} + {norms} = {params}",
+        exact=True,
+    )
+
+
+@_topic("reduction-savings", "3.2")
+def _reduction_savings(rng: random.Random) -> Drill:
+    kernel = rng.choice([3, 5, 7])
+    c_in = rng.choice([192, 256, 480, 512, 832])
+    c_out = rng.choice([32, 48, 64, 128, 208, 256])
+    reduced = rng.choice([16, 24, 32, 48, 64, 96])
+    direct = kernel * kernel * c_in * c_out
+    weights = c_in * reduced + kernel * kernel * reduced * c_out
+    return Drill(
+        "reduction-savings",
+        f"A {kernel}×{kernel} convolution maps {c_in} channels to {c_out}. How many weights does it need, biases "
+        f"ignored, when a 1×1 convolution first reduces the {c_in} channels to {reduced}?",
+        weights,
+        f"1×1 reduction, then the {kernel}×{kernel} conv: C_in·r + k²·r·C_out = {c_in}×{reduced} + "
+        f"{kernel}²×{reduced}×{c_out} = {c_in * reduced} + {kernel * kernel * reduced * c_out} = {weights}, against "
+        f"k²·C_in·C_out = {kernel}²×{c_in}×{c_out} = {direct} directly: {direct / weights:.3g} times fewer",
         exact=True,
     )
 
@@ -211,6 +290,171 @@ def _mha_params(rng: random.Random) -> Drill:
         f"Each head uses d_model/h columns of the shared projections, so the head count does not "
         f"change the total: 4 × (d_model² + d_model) = 4 × ({d_model}² + {d_model}) = {params}",
         exact=True,
+    )
+
+
+# Bytes per element of the dtypes attention scores are held in.
+SCORE_DTYPES = {"float32": 4, "float16": 2, "bfloat16": 2}
+MIB = 2**20
+
+
+@_topic("attention-memory", "3.4")
+def _attention_memory(rng: random.Random) -> Drill:
+    batch = rng.choice([1, 2, 4, 8])
+    heads = rng.choice([1, 8, 12, 16, 32])
+    length = rng.choice([1024, 2048, 4096, 8192, 16384])
+    dtype = rng.choice(list(SCORE_DTYPES))
+    size = SCORE_DTYPES[dtype]
+    mib = batch * heads * length * length * size / MIB
+    return Drill(
+        "attention-memory",
+        f"Batch size B = {batch}, heads h = {heads}, sequences of L = S = {length} tokens, scores in {dtype}: how "
+        "many MiB does the full attention score matrix take?",
+        mib,
+        f"B × h × L × S × bytes = {batch} × {heads} × {length}² × {size} B = {batch * heads * length * length * size} B"
+        f" = {format_number(mib)} MiB (1 MiB = 2²⁰ B)",
+    )
+
+
+@_topic("flash-memory", "3.4")
+def _flash_memory(rng: random.Random) -> Drill:
+    batch = rng.choice([1, 2, 4, 8])
+    heads = rng.choice([1, 8, 12, 16, 32])
+    length = rng.choice([1024, 2048, 4096, 8192, 16384])
+    block = rng.choice([32, 64, 128, 256])
+    dtype = rng.choice(list(SCORE_DTYPES))
+    size = SCORE_DTYPES[dtype]
+    mib = batch * heads * length * block * size / MIB
+    full = batch * heads * length * length * size / MIB
+    return Drill(
+        "flash-memory",
+        f"Flash attention with blocks of b = {block} keys, batch size B = {batch}, heads h = {heads}, L = S = {length} "
+        f"tokens, scores in {dtype}: how many MiB do the scores of one block take, all queries, heads and sequences "
+        "together?",
+        mib,
+        f"One block's scores are B × h × L × b: {batch} × {heads} × {length} × {block} × {size} B = "
+        f"{batch * heads * length * block * size} B = {format_number(mib)} MiB, against {format_number(full)} MiB for "
+        f"the full L × S matrix (S/b = {length // block} times more). Besides the output, each query keeps only "
+        "a running max and a running sum.",
+    )
+
+
+@_topic("linformer-cost", "3.4")
+def _linformer_cost(rng: random.Random) -> Drill:
+    length = rng.choice([1024, 2048, 4096, 8192])
+    k = rng.choice([64, 128, 256, 512])
+    batch = rng.choice([1, 2, 8, 16])
+    heads = rng.choice([1, 8, 12, 16])
+    entries = batch * heads * length * k
+    return Drill(
+        "linformer-cost",
+        f"Linformer projects the keys and values of n = {length} tokens down to k = {k}. With batch size B = {batch} "
+        f"and heads h = {heads}, how many entries do the attention weight matrices hold in total?",
+        entries,
+        f"The scores Q(EK)ᵀ are n × k per sequence and head: B × h × n × k = {batch} × {heads} × {length} × {k} "
+        f"= {entries}, against B × h × n² = {batch * heads * length * length} for standard attention "
+        f"(n/k = {format_number(length / k)} times more)",
+        exact=True,
+    )
+
+
+@_topic("vit-tokens", "3.4")
+def _vit_tokens(rng: random.Random) -> Drill:
+    patch = rng.choice([8, 14, 16, 32])
+    sizes = [size for size in (112, 224, 256, 384, 448, 512) if size % patch == 0]
+    height, width = rng.choice(sizes), rng.choice(sizes)
+    rows, columns = height // patch, width // patch
+    tokens = rows * columns + 1
+    return Drill(
+        "vit-tokens",
+        f"A Vision Transformer with {patch}×{patch} patches and a class token reads a {height}×{width} image: "
+        "how many tokens does its encoder see?",
+        tokens,
+        f"(H/P) × (W/P) patches + 1 class token = ({height}/{patch}) × ({width}/{patch}) + 1 = "
+        f"{rows} × {columns} + 1 = {tokens}",
+        exact=True,
+    )
+
+
+# What becomes of BERT's selected positions, as fractions of them.
+MLM_OUTCOMES = {
+    "selected as prediction targets": 1.0,
+    "replaced by [MASK]": 0.8,
+    "replaced by a randomly drawn token": 0.1,
+    "selected but left unchanged": 0.1,
+}
+
+
+@_topic("mlm-counts", "3.4")
+def _mlm_counts(rng: random.Random) -> Drill:
+    p = rng.choice([0.15, 0.15, 0.2, 0.4])
+    batch = rng.choice([8, 16, 32, 64])
+    length = rng.choice([128, 256, 512])
+    special = rng.choice([2, 3, 10, 30])
+    outcome = rng.choice(list(MLM_OUTCOMES))
+    fraction = MLM_OUTCOMES[outcome]
+    ordinary = batch * (length - special)
+    selected = p * ordinary
+    expected = fraction * selected
+    solution = (
+        f"Special positions are never selected: {batch} × ({length} − {special}) = {ordinary} ordinary positions, "
+        f"of which a fraction p = {p} is selected: {format_number(selected)}"
+    )
+    if fraction != 1.0:
+        solution += (
+            f".\nOf the selected, 80% → [MASK], 10% → a random token, 10% unchanged: "
+            f"{fraction} × {format_number(selected)} = {format_number(expected)}"
+        )
+    return Drill(
+        "mlm-counts",
+        f"BERT's masked LM with p = {p} reads a batch of {batch} sequences of {length} tokens, {special} of them "
+        f"special in each ([CLS], [SEP], padding). How many positions do you expect to be {outcome}?",
+        expected,
+        solution,
+    )
+
+
+@_topic("nucleus-size", "3.4")
+def _nucleus_size(rng: random.Random) -> Drill:
+    # Whole percentages: running totals are exact, so "reaches p" is never a rounding question.
+    count = rng.randint(5, 8)
+    cuts = sorted(rng.sample(range(1, 100), count - 1))
+    percents = [b - a for a, b in zip([0, *cuts], [*cuts, 100])]
+    rng.shuffle(percents)
+    p = rng.choice([50, 60, 70, 75, 80, 90, 95])
+    ranked = sorted(percents, reverse=True)
+    totals = [sum(ranked[: i + 1]) for i in range(len(ranked))]
+    kept = next(i + 1 for i, total in enumerate(totals) if total >= p)
+    return Drill(
+        "nucleus-size",
+        f"The next token's probabilities are {', '.join(format_number(q / 100) for q in percents)}. "
+        f"How many tokens does top-p (nucleus) filtering with p = {format_number(p / 100)} keep?",
+        kept,
+        f"Sorted: {', '.join(format_number(q / 100) for q in ranked)}; running totals "
+        f"{', '.join(format_number(total / 100) for total in totals[:kept])}: the total first reaches "
+        f"p = {format_number(p / 100)} at token {kept}, which is kept, so the nucleus holds {kept} "
+        f"token{'s' if kept > 1 else ''}",
+        exact=True,
+    )
+
+
+@_topic("temperature", "3.4")
+def _temperature(rng: random.Random) -> Drill:
+    logits = [rng.randint(-2, 4) for _ in range(rng.randint(3, 5))]
+    temperature = rng.choice([0.25, 0.5, 0.7, 1.5, 2, 3])
+    asked = rng.choice(logits)
+    top = max(logits) / temperature
+    # Shifted by the largest z/T, as a stable softmax computes it: the ratio is the same.
+    weights = [math.exp(z / temperature - top) for z in logits]
+    probability = math.exp(asked / temperature - top) / sum(weights)
+    return Drill(
+        "temperature",
+        f"Next-token logits [{', '.join(map(str, logits))}] are sampled at temperature T = {temperature}: what "
+        f"probability does the token with logit {asked} get?",
+        probability,
+        f"softmax(z/T): z/T = [{', '.join(format_number(z / temperature) for z in logits)}]; minus its largest "
+        f"value {format_number(top)}: e^(z/T − max) = [{', '.join(f'{w:.4g}' for w in weights)}]; "
+        f"{math.exp(asked / temperature - top):.4g} / {sum(weights):.6g} = {probability:.6g}",
     )
 
 

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
+
+# The shipped deck's namespace: its cards' keys are `dlprep/<id>`.
+SHIPPED_DECK = "dlprep"
 
 
 @dataclass(frozen=True)
 class Card:
     """One question and its answer.
 
-    `id` keys the review history, so it must survive edits of the text: shipped cards
-    name it in their `## id` heading, user cards without one get an id derived from
-    their file name and question (see `deck.derived_id`).
+    `id` names the card within its deck: shipped cards name it in their `## id` heading,
+    Obsidian cards take a block id (`^id`) or an id derived from their file name and
+    question (see `deck.derived_id`). `deck` is the namespace the card's history lives
+    under, so `key` ("deck/id") is what the schedule and the review log remember, and only
+    the same card of the same deck shares a history.
     """
 
     id: str
@@ -26,19 +32,35 @@ class Card:
     source: str | None = None
     file: str = ""
     line: int = 0
+    deck: str = SHIPPED_DECK
+    # Ids of the short cards that ask, one by one, the points of a long (interview) answer.
+    parts: tuple[str, ...] = ()
+    # Obsidian Spaced Repetition's schedule for this card ("2026-12-01,3,250"), if the note has one.
+    sr_schedule: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.deck}/{self.id}"
 
     @property
     def location(self) -> str:
         return f"{self.file}:{self.line}"
 
+    def has_tag(self, wanted: str) -> bool:
+        """Tags are hierarchical, as in Obsidian: `flashcards` matches `flashcards/dl` too."""
+        return any(tag == wanted or tag.startswith(wanted + "/") for tag in self.tags)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["tags"] = list(self.tags)
+        data["parts"] = list(self.parts)
+        data["key"] = self.key
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Card:
-        return cls(**{**data, "tags": tuple(data.get("tags", ()))})
+        fields = {name: value for name, value in data.items() if name != "key"}
+        return cls(**{**fields, "tags": tuple(data.get("tags", ())), "parts": tuple(data.get("parts", ()))})
 
 
 @dataclass(frozen=True)
@@ -59,16 +81,34 @@ class Deck:
     problems: list[DeckProblem] = field(default_factory=list)
     # Section number -> the title its file's heading gives it ("3.4" -> "Attention & Transformers").
     titles: dict[str, str] = field(default_factory=dict)
+    # Namespaces this deck owns: its files' own, and the folder prefix ("notes/") under which a
+    # deleted file's cards would have lived. `cards prune` only judges histories under them.
+    namespaces: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
 
     def extend(self, other: Deck) -> None:
         self.cards.extend(other.cards)
         self.problems.extend(other.problems)
         for section, title in other.titles.items():
             self.titles.setdefault(section, title)
+        self.namespaces |= other.namespaces
+        self.prefixes |= other.prefixes
+
+    def owns(self, key: str) -> bool:
+        """Whether a card key belongs to this deck's namespaces, whether or not the card still exists."""
+        namespace = key.rpartition("/")[0]
+        return namespace in self.namespaces or any(namespace.startswith(prefix) for prefix in self.prefixes)
+
+    def name_of(self, card: Card) -> str:
+        """The name to type for a card: its id, or its key when another card of the deck has the id too."""
+        return card.id if sum(other.id == card.id for other in self.cards) == 1 else card.key
 
     def sections(self) -> list[str]:
         """Sections in the order their first card appears."""
         return list(dict.fromkeys(card.section for card in self.cards))
+
+    def tag_counts(self) -> Counter[str]:
+        return Counter(tag for card in self.cards for tag in card.tags)
 
     def select(
         self, *, section: str | None = None, tags: Sequence[str] = (), search: str | None = None
@@ -84,31 +124,36 @@ class Deck:
                 known = ", ".join(sorted(self.sections(), key=section_key))
                 raise FilterError(f"no section {section!r} in this deck; its sections are {known}")
         for tag in tags:
-            if not any(tag in card.tags for card in self.cards):
-                known = {t for card in self.cards for t in card.tags}
-                raise FilterError(f"no card is tagged {tag!r}{_hint(tag, known, 'tags')}")
+            if not any(card.has_tag(tag) for card in self.cards):
+                raise FilterError(f"no card is tagged {tag!r}{_hint(tag, self.tag_counts(), 'tags')}")
         if tags:
-            cards = [card for card in cards if any(tag in card.tags for tag in tags)]
+            cards = [card for card in cards if any(card.has_tag(tag) for tag in tags)]
         if search:
             needle = search.casefold()
             cards = [
                 card
                 for card in cards
-                if any(needle in text.casefold() for text in (card.id, card.question, card.answer, *card.tags))
+                if any(needle in text.casefold() for text in (card.key, card.question, card.answer, *card.tags))
             ]
         return cards
 
-    def find(self, card_id: str) -> Card:
-        """The card with this id; raises FilterError, suggesting near ids, when there is none."""
-        for card in self.cards:
-            if card.id == card_id:
-                return card
-        known = [card.id for card in self.cards]
-        raise FilterError(f"no card with id {card_id!r}{_hint(card_id, known, 'ids')}")
+    def find(self, name: str) -> Card:
+        """The card with this key, or with this id when one card has it.
+
+        Raises FilterError, suggesting near ids or listing the candidates, otherwise.
+        """
+        matches = [card for card in self.cards if name in (card.key, card.id)]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            keys = ", ".join(card.key for card in matches)
+            raise FilterError(f"{len(matches)} cards have the id {name!r}: {keys}; name one by its key")
+        known = [card.id for card in self.cards] + [card.key for card in self.cards]
+        raise FilterError(f"no card with id {name!r}{_hint(name, known, 'ids')}")
 
 
 def _hint(name: str, known: Iterable[str], what: str) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=3)
+    close = difflib.get_close_matches(name, sorted(set(known)), n=3)
     return f"; did you mean {', '.join(close)}?" if close else f"; `dlprep cards list` shows the {what}"
 
 

@@ -1,4 +1,8 @@
-"""Progress figures for `dlprep stats`: what is due, how reviews went, what is mastered."""
+"""Progress figures for `dlprep stats`: what is due, how reviews went, what is mastered.
+
+Everything is counted over one deck's cards (the shipped deck, or `--deck`), in study days
+of the learner's time zone (`days`). Cram ratings are counted apart, never as reviews.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ from datetime import date, datetime, timedelta
 from fsrs import Card as FsrsCard
 from fsrs import Rating, State
 
-from dlprep.cards import schedule
+from dlprep.cards import days, schedule
 from dlprep.cards.model import Deck, section_key
+from dlprep.cards.session import KIND
 
 HISTORY_DAYS = 30
 
@@ -21,6 +26,7 @@ class DayCount:
     day: date
     reviews: int
     again: int
+    crammed: int
 
 
 @dataclass(frozen=True)
@@ -45,42 +51,53 @@ class DrillTally:
 
 @dataclass(frozen=True)
 class Stats:
-    due_today: int  # due before local midnight, overdue included
-    due_week: int  # due within the next seven local days, today included
-    days: list[DayCount]  # the last HISTORY_DAYS local days, oldest first
+    due_today: int  # due before the end of the study day, overdue included
+    due_later_today: int  # of those, not due yet
+    due_tomorrow: int
+    due_week: int  # due within the next seven study days, today included
+    new_today: int  # cards introduced this study day
+    reviews_ever: int  # reviews of this deck's cards, all time
+    days: list[DayCount]  # from the first day with ratings, at most HISTORY_DAYS back, to today
     retention: float | None  # share of reviews of graduated cards not rated Again
     retention_reviews: int
     sections: list[SectionMastery]
     drills: list[DrillTally]
 
 
-def _local_midnight(moment: datetime) -> datetime:
-    local = moment.astimezone()
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+def compute(conn: sqlite3.Connection, deck: Deck, now: datetime, day_starts_at: int) -> Stats:
+    keys = {card.key for card in deck.cards}
+    states = {key: state for key, state in schedule.load_states(conn, KIND).items() if key in keys}
+    start, end = days.bounds(now, day_starts_at)
+    dues = [state.due for state in states.values()]
 
+    today = days.study_date(now, day_starts_at)
+    first_day = today - timedelta(days=HISTORY_DAYS - 1)
+    since = days.start_of(first_day, day_starts_at)
+    logged = [review for review in schedule.reviews(conn, KIND, since=since) if review.item in keys]
+    crammed = [review for review in schedule.cram_reviews(conn, KIND, since=since) if review.item in keys]
 
-def compute(conn: sqlite3.Connection, deck: Deck, now: datetime) -> Stats:
-    states = schedule.load_states(conn)
-    tomorrow = _local_midnight(now) + timedelta(days=1)
-    dues = [states[card.id].due for card in deck.cards if card.id in states]
+    def per_day(reviews: list[schedule.LoggedReview]) -> Counter[date]:
+        return Counter(days.study_date(review.reviewed_at, day_starts_at) for review in reviews)
 
-    first_day = _local_midnight(now) - timedelta(days=HISTORY_DAYS - 1)
-    logged = schedule.reviews(conn, since=first_day)
-    per_day = Counter(review.reviewed_at.astimezone().date() for review in logged)
-    again_per_day = Counter(
-        review.reviewed_at.astimezone().date() for review in logged if review.rating == Rating.Again
-    )
-    days = [
-        DayCount(day, per_day[day], again_per_day[day])
-        for day in ((first_day + timedelta(days=offset)).date() for offset in range(HISTORY_DAYS))
-    ]
-    graduated = [r for r in logged if not r.cram and r.state_before == State.Review]
+    reviewed, again = per_day(logged), per_day([r for r in logged if r.rating == Rating.Again])
+    cram_days = per_day(crammed)
+    active = sorted(set(reviewed) | set(cram_days))
+    shown_from = active[0] if active else today
+    history = [
+        DayCount(day, reviewed[day], again[day], cram_days[day])
+        for day in (shown_from + timedelta(days=offset) for offset in range((today - shown_from).days + 1))
+    ] if active else []
+    graduated = [review for review in logged if review.state_before == State.Review]
     recalled = sum(review.rating != Rating.Again for review in graduated)
 
     return Stats(
-        due_today=sum(due < tomorrow for due in dues),
-        due_week=sum(due < tomorrow + timedelta(days=6) for due in dues),
-        days=days,
+        due_today=sum(due < end for due in dues),
+        due_later_today=sum(now < due < end for due in dues),
+        due_tomorrow=sum(end <= due < end + timedelta(days=1) for due in dues),
+        due_week=sum(due < end + timedelta(days=6) for due in dues),
+        new_today=len(schedule.introduced(conn, KIND, start, end) & keys),
+        reviews_ever=sum(1 for review in schedule.reviews(conn, KIND) if review.item in keys),
+        days=history,
         retention=recalled / len(graduated) if graduated else None,
         retention_reviews=len(graduated),
         sections=_mastery(deck, states, now),
@@ -92,9 +109,9 @@ def _mastery(deck: Deck, states: dict[str, FsrsCard], now: datetime) -> list[Sec
     rows = []
     for section in sorted(deck.sections(), key=section_key):
         cards = [card for card in deck.cards if card.section == section]
-        seen = [states[card.id] for card in cards if card.id in states]
+        seen = [states[card.key] for card in cards if card.key in states]
         review = sum(state.state == State.Review for state in seen)
-        recall = sum(schedule.SCHEDULER.get_card_retrievability(state, now) for state in seen)
+        recall = sum(schedule.SCHEDULER.retrievability(state, now) for state in seen)
         rows.append(
             SectionMastery(
                 section=section,

@@ -25,6 +25,9 @@ def test_every_topic_of_the_issue_exists_and_the_help_lists_them(run):
     assert set(drills.TOPICS) == {
         "conv-output", "conv-params", "pool-output", "sigmoid-bound", "dropout-scale", "xavier-std",
         "he-std", "adam-mhat", "attention-size", "mha-params", "lstm-params", "cosine-lr", "warmup-lr",
+        # the katas of the rest of the guide
+        "spp-length", "inception-params", "reduction-savings", "attention-memory", "flash-memory",
+        "linformer-cost", "vit-tokens", "mlm-counts", "nucleus-size", "temperature",
     }
     help_text = " ".join(run("drill", "--help").output.split())
     assert all(name in help_text for name in drills.TOPICS)
@@ -55,6 +58,83 @@ def test_sizes_and_parameter_counts_match_pytorch():
     for item in _drills("attention-size"):
         length, batch, heads = map(int, _numbers(item.question))
         assert torch.empty(batch, heads, length, length, device=meta).numel() == item.answer
+
+
+def _mib(torch, *shape: int, dtype: str) -> float:
+    return torch.empty(*shape, dtype=getattr(torch, dtype), device="meta").nbytes / 2**20
+
+
+def test_attention_memory_linformer_and_vit_sizes_match_pytorch():
+    torch = pytest.importorskip("torch")
+    meta = torch.device("meta")
+    for item in _drills("attention-memory"):
+        batch, heads, length = map(int, _numbers(item.question)[:3])
+        dtype = re.search(r"in (b?float\d+)", item.question).group(1)
+        assert item.answer == pytest.approx(_mib(torch, batch, heads, length, length, dtype=dtype))
+    for item in _drills("flash-memory"):
+        block, batch, heads, length = map(int, _numbers(item.question)[:4])
+        dtype = re.search(r"in (b?float\d+)", item.question).group(1)
+        assert item.answer == pytest.approx(_mib(torch, batch, heads, length, block, dtype=dtype))
+    for item in _drills("linformer-cost"):
+        length, k, batch, heads = map(int, _numbers(item.question))
+        q = keys = torch.empty(batch, heads, length, 8, device=meta)
+        projection = torch.empty(k, length, device=meta)
+        assert (q @ (projection @ keys).transpose(-2, -1)).numel() == item.answer
+    for item in _drills("vit-tokens"):
+        patch, _, height, width = map(int, _numbers(item.question))
+        conv = torch.nn.Conv2d(3, 8, patch, stride=patch, device=meta)
+        patches = conv(torch.empty(1, 3, height, width, device=meta)).flatten(2)
+        assert patches.shape[-1] + 1 == item.answer
+
+
+def _inception(torch, c_in, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj):
+    """torchvision's Inception as plain modules: conv without bias, BatchNorm, ReLU; its "5×5" branch is a 3×3."""
+    nn, meta = torch.nn, torch.device("meta")
+
+    def unit(c_in, c_out, kernel):
+        conv = nn.Conv2d(c_in, c_out, kernel, padding=kernel // 2, bias=False, device=meta)
+        return nn.Sequential(conv, nn.BatchNorm2d(c_out, eps=0.001, device=meta), nn.ReLU())
+
+    return nn.ModuleList([
+        unit(c_in, ch1x1, 1),
+        nn.Sequential(unit(c_in, ch3x3red, 1), unit(ch3x3red, ch3x3, 3)),
+        nn.Sequential(unit(c_in, ch5x5red, 1), unit(ch5x5red, ch5x5, 3)),
+        nn.Sequential(nn.MaxPool2d(3, stride=1, padding=1, ceil_mode=True), unit(c_in, pool_proj, 1)),
+    ])
+
+
+def test_pyramid_lengths_and_inception_weights_match_pytorch():
+    torch = pytest.importorskip("torch")
+    meta = torch.device("meta")
+    for item in _drills("spp-length"):
+        *levels, channels, height, width = map(int, _numbers(item.question))
+        x = torch.empty(1, channels, height, width, device=meta)
+        pooled = [torch.nn.functional.adaptive_max_pool2d(x, level).flatten(1) for level in levels]
+        assert torch.cat(pooled, 1).shape[1] == item.answer
+    for item in _drills("inception-params"):
+        widths = map(int, re.findall(r"=(\d+)", item.question))
+        assert sum(p.numel() for p in _inception(torch, *widths).parameters()) == item.answer
+    for item in _drills("reduction-savings"):
+        kernel, c_in, c_out, reduced = map(int, re.search(
+            r"A (\d+)×\d+ convolution maps (\d+) channels to (\d+)\..* to (\d+)\?", item.question).groups())
+        reduce = torch.nn.Conv2d(c_in, reduced, 1, bias=False, device=meta)
+        conv = torch.nn.Conv2d(reduced, c_out, kernel, bias=False, device=meta)
+        assert reduce.weight.numel() + conv.weight.numel() == item.answer
+
+
+def test_sampling_answers_match_pytorch():
+    torch = pytest.importorskip("torch")
+    for item in _drills("temperature"):
+        *logits, temperature, asked = _numbers(item.question)
+        probabilities = torch.softmax(torch.tensor(logits, dtype=torch.float64) / temperature, dim=0)
+        assert item.answer == pytest.approx(probabilities[logits.index(asked)].item(), rel=1e-12)
+    for item in _drills("nucleus-size"):
+        # Whole percentages, so that the running total reaching p is compared exactly.
+        *percents, p = (round(100 * n) for n in _numbers(item.question))
+        assert sum(percents) == 100
+        ranked = torch.tensor(percents).sort(descending=True).values
+        before = ranked.cumsum(0) - ranked  # the total of the more probable tokens
+        assert int((before < p).sum()) == item.answer
 
 
 def _stepped(torch, schedule, lr: float, steps: int) -> float:
@@ -108,6 +188,54 @@ def test_closed_form_topics():
     for item in _drills("he-std"):
         (n_in,) = _numbers(item.question)
         assert item.answer**2 == pytest.approx(2 / n_in)
+    share = {"selected as": 1, "by [MASK]": 0.8, "by a randomly drawn token": 0.1, "left unchanged": 0.1}
+    for item in _drills("mlm-counts"):
+        p, batch, length, special = _numbers(item.question)
+        (fraction,) = [value for phrase, value in share.items() if phrase in item.question]
+        assert item.answer == pytest.approx(fraction * p * batch * (length - special))
+
+
+def test_every_worked_solution_arrives_at_the_answer():
+    for topic in drills.TOPICS:
+        for item in _drills(topic):
+            shown = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", item.solution)]
+            assert any(math.isclose(n, item.answer, rel_tol=1e-3, abs_tol=1e-12) for n in shown), item.solution
+
+
+# The worked examples of the katas' statements and of the deck, and a nucleus reached exactly (checked by hand),
+# each with a seed that draws it. A changed generator draws other questions: find the seeds again.
+GOLDEN = [
+    ("attention-memory", 165, "B = 1, heads h = 1, sequences of L = S = 8192 tokens, scores in float32", 256),
+    ("flash-memory", 203, "b = 64 keys, batch size B = 1, heads h = 1, L = S = 8192 tokens, scores in float32", 2),
+    ("linformer-cost", 473, "n = 4096 tokens down to k = 256. With batch size B = 1 and heads h = 1,", 1_048_576),
+    ("vit-tokens", 172, "16×16 patches and a class token reads a 224×224 image", 197),
+    ("vit-tokens", 16, "16×16 patches and a class token reads a 384×384 image", 577),
+    ("vit-tokens", 8, "14×14 patches and a class token reads a 224×224 image", 257),
+    ("spp-length", 13, "levels (6, 3, 2, 1) is applied to a feature map of 256 channels", 12_800),
+    ("spp-length", 43, "levels (1, 2, 4) is applied to a feature map of 256 channels", 5_376),
+    ("inception-params", 2, "inception3a", 155_872),
+    ("inception-params", 17, "inception5b", 1_347_040),
+    ("reduction-savings", 736, "A 5×5 convolution maps 192 channels to 32. How many weights does it need, biases "
+     "ignored, when a 1×1 convolution first reduces the 192 channels to 16?", 15_872),
+    ("mlm-counts", 57, "p = 0.15 reads a batch of 32 sequences of 512 tokens, 2 of them special in each ([CLS], "
+     "[SEP], padding). How many positions do you expect to be replaced by [MASK]?", 1958.4),
+    ("temperature", 8048, "[2, 1, 0] are sampled at temperature T = 0.5: what probability does the token with "
+     "logit 2 get?", 0.866813),
+    ("nucleus-size", 13, "0.46, 0.08, 0.24, 0.02, 0.02, 0.12, 0.06. How many tokens does top-p (nucleus) "
+     "filtering with p = 0.9 keep?", 4),
+    ("nucleus-size", 14, "0.79, 0.06, 0.07, 0.05, 0.03. How many tokens does top-p (nucleus) filtering with "
+     "p = 0.7 keep?", 1),
+]
+
+
+@pytest.mark.parametrize("topic, seed, asked, answer", GOLDEN)
+def test_golden_values(topic, seed, asked, answer):
+    item = drills.TOPICS[topic].make(random.Random(seed))
+    assert asked in item.question
+    if item.exact:
+        assert item.answer == answer
+    else:
+        assert item.answer == pytest.approx(answer, rel=1e-6)
 
 
 @pytest.mark.parametrize(

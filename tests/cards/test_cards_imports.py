@@ -28,13 +28,18 @@ sys.stderr.write("REPORT" + json.dumps(report))
 def test_card_commands_import_neither_torch_nor_numpy(tmp_path):
     ratings = tmp_path / "ratings.txt"
     ratings.write_text("3\n1\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("Q::A\n<!--SR:!2030-01-20,12,250-->\n", encoding="utf-8")
     commands = [
         (["--help"], None),
         (["quiz", "--limit", "2"], str(ratings)),
         (["quiz", "--cram", "--limit", "1"], str(ratings)),
         (["cards", "list", "--json"], None),
-        (["cards", "show", "why-nonlinear-activations"], None),
+        (["cards", "tags"], None),
+        (["cards", "show", "why-nonlinear-activations", "--json"], None),
         (["cards", "export", "--anki", str(tmp_path / "d.apkg"), "--csv", str(tmp_path / "d.csv")], None),
+        (["cards", "prune", "--yes"], None),
+        (["cards", "import-sr", str(tmp_path / "notes.md")], None),
+        (["cards", "config"], None),
         (["drill", "-n", "2"], str(ratings)),
         (["stats"], None),
     ]

@@ -1,4 +1,7 @@
-"""Reading decks: dlprep's Markdown format, Obsidian Spaced Repetition syntax, broken input."""
+"""Reading decks: dlprep's Markdown format, the basics of Obsidian's syntax, broken input, namespaces.
+
+Obsidian Spaced Repetition's syntax in depth is in test_cards_obsidian.py.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlprep.cards.deck import DeckError, derived_id, load, parse, render
+from dlprep.cards.markdown import Line
+from dlprep.cards.obsidian import DEFAULT_CLOZES, is_card_line
 from dlprep.cards.model import Card
+
+from .conftest import write
 
 NATIVE = """\
 # 3.9 Made-up section
@@ -56,6 +63,7 @@ def test_native_cards_keep_every_field():
         source="interview",
         file="made-up.md",
         line=3,
+        deck="dlprep",
     )
     assert code.question == "Write scaled dot-product attention.\nIn PyTorch."
     # Markup inside a code block is code: no new card, no new answer.
@@ -76,7 +84,7 @@ OBSIDIAN = """\
 
 What squashes the cell state on output?::tanh
 forget gate:::fₜ = σ(W_f[hₜ₋₁, xₜ] + b_f)
-std::vector in prose is read as a card, as Obsidian does
+std::vector in prose is read as a card, as Obsidian does; `std::vector` in code is not
 
 How many gates
 has an LSTM?
@@ -102,7 +110,7 @@ def test_obsidian_cards():
         ("What squashes the cell state on output?", "tanh", 4),
         ("forget gate", "fₜ = σ(W_f[hₜ₋₁, xₜ] + b_f)", 5),
         ("fₜ = σ(W_f[hₜ₋₁, xₜ] + b_f)", "forget gate", 5),
-        ("std", "vector in prose is read as a card, as Obsidian does", 6),
+        ("std", "vector in prose is read as a card, as Obsidian does; `std::vector` in code is not", 6),
         ("How many gates\nhas an LSTM?", "Three: input, forget, output.", 8),
         ("GRU update rule", "hₜ = (1 − zₜ) ⊙ hₜ₋₁ + zₜ ⊙ h̃ₜ", 14),
         ("hₜ = (1 − zₜ) ⊙ hₜ₋₁ + zₜ ⊙ h̃ₜ", "GRU update rule", 14),
@@ -126,10 +134,12 @@ def test_a_blank_line_ends_a_multi_line_card_and_headings_are_not_questions():
         ("ok::fine\nno answer:::\n", 2, "both sides"),
         ("ok::fine\n\n?\nanswer without question\n", 3, "question lines above"),
         ("ok::fine\n\nquestion\n??\n", 4, "answer lines below"),
-        ("ok::fine\n\n## no-answer\nQ: where is A?\n", 3, "no A:"),
-        ("ok::fine\n\n## bad-key\ntag: lstm\nQ: q\nA: a\n", 4, "expected one of tags:, kata:, source:"),
+        # Each problem points at the line to fix.
+        ("ok::fine\n\n## no-answer\nQ: where is A?\n", 4, "no A:"),
+        ("ok::fine\n\n## bad-key\ntag: lstm\nQ: q\nA: a\n", 4, "expected one of tags:, kata:, source:, parts:"),
         ("ok::fine\n\n## two words\nQ: q\nA: a\n", 3, "one word"),
-        ("ok::fine\n\n## empty\nQ:\nA: a\n", 3, "empty question"),
+        ("ok::fine\n\n## empty\nQ:\nA: a\n", 4, "empty question"),
+        ("ok::fine\n\n## empty-answer\nQ: q\n\nA:\n", 6, "empty answer"),
     ],
 )
 def test_a_malformed_card_is_reported_with_file_and_line_and_the_rest_is_kept(text, line, words):
@@ -153,17 +163,39 @@ def test_derived_ids_survive_answer_edits_and_reflowing_but_not_a_new_question()
 
 
 def test_folder_decks_load_recursively_skip_hidden_folders_and_report_duplicates(tmp_path):
-    (tmp_path / "a.md").write_text("## same-id\nQ: one\nA: 1\n", encoding="utf-8")
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "b.md").write_text("x::y\n\n## same-id\nQ: two\nA: 2\n", encoding="utf-8")
-    (tmp_path / ".obsidian").mkdir()
-    (tmp_path / ".obsidian" / "c.md").write_text("hidden::card\n", encoding="utf-8")
-    (tmp_path / "notes.txt").write_text("not::read\n", encoding="utf-8")
+    write(tmp_path, {
+        "a.md": "## same-id\nQ: one\nA: 1\n\n## same-id\nQ: again\nA: 2\n",
+        "sub/b.md": "x::y\n\n## same-id\nQ: two\nA: 2\n",
+        ".hidden/c.md": "hidden::card\n",
+        "notes.txt": "not::read\n",
+    })
     deck = load(tmp_path)
-    assert [card.question for card in deck.cards] == ["one", "x"]
+    # Within one file an id is one card; another file is another namespace, so another card.
+    assert [(card.question, card.deck) for card in deck.cards] == [
+        ("one", f"{tmp_path.name}/a.md"), ("x", f"{tmp_path.name}/sub/b.md"), ("two", f"{tmp_path.name}/sub/b.md")
+    ]
     (problem,) = deck.problems
-    assert problem.file.endswith("b.md") and problem.line == 3
+    assert problem.file.endswith("a.md") and problem.line == 5
     assert "duplicate card id 'same-id'" in problem.message and "a.md:1" in problem.message
+
+
+def test_card_keys_are_namespaced_by_deck_so_only_the_same_card_shares_history(tmp_path):
+    shipped = load().find("sigmoid-formula")
+    write(tmp_path, {
+        "notes/dl.md": "## sigmoid-formula\nQ: my own wording\nA: mine\n",
+        "notes/a/notes.md": "Same file name::first\n",
+        "notes/b/notes.md": "Same file name::second\n",
+        "named.md": "---\ndeck: my-deck\n---\n## sigmoid-formula\nQ: q\nA: a\n",
+    })
+    mine = load(tmp_path / "notes")
+    assert shipped.key == "dlprep/sigmoid-formula"
+    assert mine.find("notes/dl.md/sigmoid-formula").key != shipped.key
+    a, b = (card for card in mine.cards if card.question == "Same file name")
+    assert a.id == b.id and a.key != b.key  # same file name and question, two folders: two cards
+    # A file names the folder it is read from, whether given itself or inside it.
+    assert load(tmp_path / "notes" / "dl.md").cards[0].key == mine.find("sigmoid-formula").key
+    # Frontmatter may name the deck, which then does not depend on where the file lives.
+    assert load(tmp_path / "named.md").cards[0].key == "my-deck/sigmoid-formula"
 
 
 def test_an_unreadable_file_is_a_problem_and_the_other_files_still_load(tmp_path):
@@ -189,12 +221,15 @@ def test_a_deck_without_a_readable_card_is_an_error(tmp_path):
         load(tmp_path / "prose.md")
 
 
-# A line of card text must not be read as deck markup.
+# A line of card text must not be read as deck markup (of either format).
 _line = st.text(
     alphabet=string.ascii_letters + string.digits + " .,;()[]{}+-*/=<>'\"!|σ∂√ⁿ₁ᵀ⊙→≈−×",
     min_size=1,
     max_size=40,
-).filter(lambda s: s.strip() and s.strip()[:2] not in ("Q:", "A:") and "::" not in s and s.strip() != "?")
+).filter(
+    lambda s: s.strip() and s.strip()[:2] not in ("Q:", "A:") and "<!--" not in s  # a comment is markup too
+    and not is_card_line(Line(1, s), DEFAULT_CLOZES)
+)
 _text = st.lists(_line, min_size=1, max_size=4).map(lambda lines: "\n".join(l.strip() for l in lines))
 _word = st.text(alphabet=string.ascii_lowercase + string.digits + "-", min_size=1, max_size=12).filter(
     lambda s: s[0] != "-"
@@ -208,6 +243,7 @@ _cards = st.builds(
     tags=st.lists(_word, max_size=3, unique=True).map(tuple),
     kata=st.none() | _word,
     source=st.none() | st.just("interview"),
+    parts=st.lists(_word, max_size=3, unique=True).map(tuple),
 )
 
 

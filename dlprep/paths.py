@@ -62,6 +62,10 @@ def mistakes(kata_id: str) -> Path:
     return solutions_dir() / "mistakes" / f"{kata_id}.py"
 
 
+def readings(kata_id: str) -> Path:
+    return solutions_dir() / "readings" / f"{kata_id}.py"
+
+
 def statement(kata_id: str) -> Path:
     return PACKAGE_DIR / "katas" / "statements" / f"{kata_id}.md"
 

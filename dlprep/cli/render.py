@@ -6,48 +6,117 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from rich.console import Console
-from rich.panel import Panel
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from dlprep.grading.report import GradeReport
+from dlprep.grading.report import GradeReport, failure_groups
 
 
 def _err(value: float | None) -> str:
     return "" if value is None else f"{value:.1e}"
 
+SHOWN_FAILURES = 8
+"""Lines of failing cases a compact report shows; --verbose shows every check."""
+LABEL = 26
 
-def render_report(console: Console, report: GradeReport) -> None:
-    # Checks that could not run (a function not written yet) say nothing a summary line doesn't.
-    shown = [check for check in report.checks if "is not implemented yet" not in check.message]
-    if shown:
-        table = Table(title=f"{report.kata}: {report.file}", title_justify="left")
-        table.add_column("case", overflow="fold", max_width=24)
-        table.add_column("on", no_wrap=True)
-        table.add_column("shapes", overflow="fold", max_width=22, style="dim")
-        table.add_column("max err abs / rel", justify="right", no_wrap=True)
-        table.add_column("result", overflow="fold", ratio=1)
-        for check in shown:
-            result = Text("ok", style="green") if check.passed else Text(check.message, style="red")
-            if not check.passed and check.note:
-                result.append(f"\n({check.note})", style="dim")
-            errors = "" if check.max_abs_err is None else f"{_err(check.max_abs_err)} / {_err(check.max_rel_err)}"
-            table.add_row(check.name, f"{check.device} {check.dtype.replace('float', 'f')}", check.shapes, errors, result)
-        console.print(table)
+
+def render_report(console: Console, report: GradeReport, *, verbose: bool = False) -> None:
+    """A grade on one screen: verdict and diagnosis first, one line per failing case (identical
+    messages folded), the passing ones in a line. `verbose` adds the table of every check."""
+    if verbose:
+        _table(console, report)
+    _verdict(console, report)
     for diagnosis in report.diagnosis:
-        console.print(Panel(diagnosis.message, title=f"likely mistake: {diagnosis.mistake}", title_align="left", border_style="yellow"))
-    if report.output.strip():
-        console.print(Panel(Text(report.output.rstrip()), title="your code printed", title_align="left", border_style="dim"))
+        console.print(Text.assemble(("Likely mistake: ", "bold yellow"), (diagnosis.mistake, "bold"), f" ({diagnosis.summary})" if diagnosis.summary else ""))
+        console.print(Padding(Text(diagnosis.message), (0, 0, 0, 2)))
+    if report.localisation is not None:
+        console.print(Text.assemble(("Where: ", "bold yellow"), report.localisation.message))
     if report.error is not None:
-        console.print(Panel(Text(report.error.message), title=f"error: {report.error.kind}", title_align="left", border_style="red"))
-    failed = sum(not check.passed for check in report.checks)
+        console.print(Padding(Text(_trimmed(report.error.message, 12), style="red"), (0, 0, 0, 2)))
+    elif not verbose:
+        _failures(console, report)
+    for note in report.notes[:3]:
+        console.print(Text.assemble(("note: ", "dim"), (note, "dim")))
+    if report.output.strip():
+        console.print(Text("your code printed:", style="dim"))
+        console.print(Padding(Text(_trimmed(report.output.rstrip(), 4), style="dim"), (0, 0, 0, 2)))
+    if not report.passed and report.checks and not verbose:
+        console.print(Text("More: --verbose (every check) · --repro (the smallest failing case, for a REPL)", style="dim"))
+
+
+def _verdict(console: Console, report: GradeReport) -> None:
     devices = ", ".join(report.devices)
     if report.passed:
         console.print(f"[bold green]✔ {report.kata} passed[/bold green]: {len(report.checks)} checks on {devices} in {report.duration_s:.1f} s")
     elif report.error is not None:
         console.print(f"[bold red]✘ {report.kata} not passed[/bold red]: {report.error.kind}")
     else:
+        failed = sum(not check.passed for check in report.checks)
         console.print(f"[bold red]✘ {report.kata} not passed[/bold red]: {failed} of {len(report.checks)} checks failed on {devices}")
+
+
+def _failures(console: Console, report: GradeReport) -> None:
+    groups = failure_groups(report)
+    width = max(console.width, 60)
+    # Few distinct failures and no mistake named: each message is the news, so it is shown whole.
+    whole = not report.diagnosis and len(groups) <= 3
+    for group in groups[:SHOWN_FAILURES]:
+        first = group.checks[0]
+        label = first.name if len(group.checks) == 1 else f"{len(group.checks)} cases ({first.name}, ...)"
+        if first.dtype == "float32":
+            label += " [f32]"
+        line = Text("  ✘ ", style="red")
+        if whole:
+            line.append(label, style="bold")
+            console.print(line)
+            console.print(Padding(Text(_trimmed(first.message, 6)), (0, 0, 0, 6)))
+            continue
+        line.append(_fit(label, LABEL).ljust(LABEL), style="bold")
+        line.append(" ")
+        line.append(_fit(first.message.splitlines()[0], width - len(line.plain) - 1))
+        console.print(line, no_wrap=True, overflow="ellipsis")
+    hidden = sum(len(group.checks) for group in groups[SHOWN_FAILURES:])
+    if hidden:
+        console.print(Text(f"  … and {hidden} more failing case{'s' if hidden != 1 else ''}", style="dim"))
+    passed = [check.name for check in report.checks if check.passed]
+    if passed:
+        names = _fit(", ".join(passed), width - 20)
+        console.print(Text.assemble(("  ✔ ", "green"), f"{len(passed)} passed: ", (names, "dim")), no_wrap=True, overflow="ellipsis")
+    if not report.diagnosis:
+        notes = list(dict.fromkeys(c.note for c in report.checks if not c.passed and c.note and "differ" in c.message))
+        for note in notes[:2]:
+            console.print(Text(f"  ({note})", style="dim"))
+
+
+def _fit(text: str, width: int) -> str:
+    width = max(width, 10)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _trimmed(text: str, lines: int) -> str:
+    rows = text.splitlines()
+    return "\n".join(rows[:lines] + ([f"… ({len(rows) - lines} more lines)"] if len(rows) > lines else []))
+
+
+def _table(console: Console, report: GradeReport) -> None:
+    # Checks that could not run (a function not written yet) say nothing a summary line doesn't.
+    shown = [check for check in report.checks if "is not implemented yet" not in check.message]
+    if not shown:
+        return
+    table = Table(title=f"{report.kata}: {report.file}", title_justify="left")
+    table.add_column("case", overflow="fold", max_width=24)
+    table.add_column("on", no_wrap=True)
+    table.add_column("shapes", overflow="fold", max_width=22, style="dim")
+    table.add_column("max err abs / rel", justify="right", no_wrap=True)
+    table.add_column("result", overflow="fold", ratio=1)
+    for check in shown:
+        result = Text("ok", style="green") if check.passed else Text(check.message, style="red")
+        if not check.passed and check.note:
+            result.append(f"\n({check.note})", style="dim")
+        errors = "" if check.max_abs_err is None else f"{_err(check.max_abs_err)} / {_err(check.max_rel_err)}"
+        table.add_row(check.name, f"{check.device} {check.dtype.replace('float', 'f')}", check.shapes, errors, result)
+    console.print(table)
 
 
 @contextmanager

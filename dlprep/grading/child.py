@@ -1,17 +1,16 @@
 """The learner's process: imports the submission and runs the cases it is sent.
 
-Started by `runner.LearnerProcess`; reads its cases from one pipe and writes one framed
-message per event to another. It decides nothing: the grader compares what it reports.
+Forked by the learner host (`host`) for each submission; shuts itself in, reads its cases from
+one pipe and writes one framed message per event to another. It decides nothing: the grader
+checks what it reports (`frames`) and compares it with the reference.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import importlib.util
-import json
+import linecache
 import os
-import sys
 import traceback
 from typing import Any
 
@@ -27,8 +26,7 @@ class LearnerRun:
         self.config = config
         self.file = os.path.realpath(config["file"])
         self.out = config["result_fd"]
-        self.trips: list[str] = []
-        self.checks = None  # the kata's checks module, once imported
+        self.monitor = None  # watches the run: forbidden work, device placement; set up in main
 
     def send(self, message: dict[str, Any]) -> None:
         wire.send(self.out, message)
@@ -56,15 +54,12 @@ class LearnerRun:
         frames = self.learner_frames(exc)
         return f"line {frames[-1].lineno}" if frames else "your code"
 
-    def forbidden(self, api: str, exc: BaseException) -> None:
-        self.fail("forbidden-api", f"{self.line_of(exc)} uses `{api}`, which this kata forbids: implement it yourself")
-
     def fatal(self, exc: BaseException, where: str) -> None:
         """Exceptions that end the whole run: exits, interrupts, memory."""
         from dlprep.grading.forbidden import ForbiddenAPIError
 
-        if isinstance(exc, ForbiddenAPIError):
-            self.forbidden(exc.api, exc)
+        if isinstance(exc, ForbiddenAPIError):  # the monitor recorded where
+            self.stop_on_trip(where)
         if isinstance(exc, SystemExit):
             self.fail("crash", f"{where}: your code called sys.exit({exc.code!r}) at {self.line_of(exc)}")
         if isinstance(exc, KeyboardInterrupt):
@@ -77,69 +72,74 @@ class LearnerRun:
         spec = importlib.util.spec_from_file_location(f"submission_{self.config['kata']}", self.file)
         module = importlib.util.module_from_spec(spec)
         try:
-            spec.loader.exec_module(module)
+            with self.monitor.case():
+                spec.loader.exec_module(module)
         except SyntaxError as exc:
             self.fail("syntax", f"line {exc.lineno}: {exc.msg}")
         except BaseException as exc:  # noqa: BLE001 - everything a submission can raise is reported
             self.fatal(exc, "while importing")
             self.fail("import", f"importing your file failed:\n{self.trimmed_traceback(exc)}")
-        if self.trips:
-            self.fail("forbidden-api", f"your file uses `{self.trips[0]}`, which this kata forbids")
+        self.stop_on_trip("while importing your file")
         missing = [name for name in self.config["functions"] if not hasattr(module, name)]
         if missing:
             self.fail("missing-function", "your file does not define " + ", ".join(f"`{n}`" for n in missing))
         return module
 
-    def device_trap(self, device: str):
-        """On the CPU, a tensor created without `device=` lands on PyTorch's `meta` device.
+    def raised_here(self, exc: BaseException) -> bool:
+        """Whether the learner's own file raised `exc` (a stub's `raise NotImplementedError`), rather
+        than a library that the learner called."""
+        last = None
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            last = (frame.f_code.co_filename, lineno)
+        return last is not None and last[0] == self.file and linecache.getline(self.file, last[1]).lstrip().startswith("raise")
 
-        Such a tensor then shows (an output on meta, or an error mixing devices) without a
-        GPU, at no cost to correct code, which never touches `meta`.
-        """
-        if device == "cpu" and self.config["framework"] == "torch" and getattr(self.checks, "DEVICE_TRAP", True):
-            import torch
-
-            return torch.device("meta")
-        return contextlib.nullcontext()
+    def not_implemented(self, exc: NotImplementedError) -> str | None:
+        """What is still a stub, when the learner's file raised `exc`: the innermost function, or the
+        name a checks module gave it (`raise NotImplementedError("Adam") from exc` names the class)."""
+        if self.raised_here(exc):
+            return self.innermost_function(exc)
+        if isinstance(exc.__cause__, NotImplementedError) and self.raised_here(exc.__cause__) and exc.args:
+            return str(exc.args[0])
+        return None
 
     def run_case(self, module, checks, case, device: str) -> dict[str, Any]:
         from dlprep.grading.execute import ProtocolError, execute
 
+        monitor = self.monitor
         try:
-            with self.device_trap(device):
-                return {"result": execute(module, checks, case, self.config["framework"], device)}
+            with monitor.case(case) as found:
+                result = execute(module, checks, case, self.config["framework"], device, on_outputs=monitor.returned)
+            return {"result": result, "monitor": found.to_dict()}
         except NotImplementedError as exc:
-            return {"not_implemented": self.innermost_function(exc) or case.call}
+            name = self.not_implemented(exc)
+            if name is not None:
+                return {"not_implemented": name}
+            return {"exception": self.trimmed_traceback(exc), "monitor": monitor.findings().to_dict()}
         except ProtocolError as exc:
-            return {"exception": str(exc)}
+            return {"protocol": str(exc), "monitor": monitor.findings().to_dict()}
         except Exception as exc:  # noqa: BLE001
             self.fatal(exc, f"in case '{case.name}'")
-            message = self.trimmed_traceback(exc)
-            if "device meta" in message:
-                message += "\n(a tensor was created without device=: on the CPU, dlprep puts such tensors on `meta`; create them on the inputs' device)"
-            return {"exception": message}
+            return {"exception": self.trimmed_traceback(exc), "monitor": monitor.findings().to_dict()}
         except BaseException as exc:
             self.fatal(exc, f"in case '{case.name}'")
             raise
         finally:
-            if self.trips:
-                self.fail("forbidden-api", f"`{self.trips[0]}` was reached at run time in case '{case.name}'; this kata forbids it")
+            self.stop_on_trip(f"in case '{case.name}'")
+
+    def stop_on_trip(self, where: str) -> None:
+        if self.monitor.trips:
+            api, line = self.monitor.trips[0]
+            self.fail("forbidden-api", f"{line} uses `{api}` ({where}), which this kata forbids: implement it yourself")
 
     def main(self) -> None:
-        from dlprep.grading import forbidden, sandbox
+        from dlprep.grading import sandbox
+        from dlprep.grading.monitor import Monitor
         from dlprep.grading.spec import Case
 
         config = self.config
-        if config["framework"] == "torch":
-            import torch
-
-            # A correct float32 submission must not fail because matmuls ran in TF32.
-            torch.backends.cuda.matmul.allow_tf32 = False
-            torch.backends.cudnn.allow_tf32 = False
-            # Cases are tiny: threads only add contention, badly so on a busy machine.
-            torch.set_num_threads(1)
-        checks = self.checks = importlib.import_module(f"dlprep.grading.checks.{config['kata']}")
-        forbidden.install_tripwires(tuple(config["forbidden"]), self.trips.append)
+        checks = importlib.import_module(f"dlprep.grading.checks.{config['kata']}")
+        self.monitor = Monitor(self.file, config["framework"], tuple(config["forbidden"]), tuple(config["forbidden_ops"]))
+        self.monitor.install()
         sandbox.protect(config["hidden_dirs"], config["hidden_modules"])
         module = self.load()
         cases = [Case(**fields) for fields in wire.receive(config["case_fd"])]
@@ -156,18 +156,22 @@ class LearnerRun:
         self.send({"type": "done"})
 
 
-def main() -> None:
-    config = json.loads(sys.argv[1])
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
+def run(config: dict[str, Any]) -> None:
+    """Everything a learner's process does, from shutting itself in to its last frame.
+
+    Called in a fresh fork of the learner host (`host`), which imported the heavy modules."""
+    from dlprep.grading import isolation
+
+    plan = isolation.Plan(**config["isolation"])
+    os.chdir(plan.folder)
+    try:
+        layers = isolation.apply(plan)
+    except isolation.IsolationError as exc:
+        wire.send(config["result_fd"], {"type": "error", "kind": "crash", "message": str(exc)})
+        return
+    # Sent before the submission is even imported: what it says is still dlprep's own word.
+    wire.send(config["result_fd"], {"type": "isolation", "layers": layers})
     try:
         LearnerRun(config).main()
     except Stop:
         pass
-    sys.stdout.flush()
-    # Skip interpreter teardown: a submission's atexit handlers or threads must not run on.
-    os._exit(0)
-
-
-if __name__ == "__main__":
-    main()

@@ -6,12 +6,14 @@ reference and the known mistakes), so both sides are called and described identi
 
 from __future__ import annotations
 
+import sys
 from types import ModuleType
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from dlprep.grading.spec import DEVICE, Case
+from dlprep.grading.wire import DTYPES
 
 
 class ProtocolError(Exception):
@@ -49,22 +51,25 @@ def _as_numpy(value: Any, dtype: str) -> Any:
 
 
 def describe(value: Any) -> dict[str, Any]:
-    """A plain record of a returned value: kind, dtype, device, shape and data."""
+    """A plain record of a returned value: kind, dtype, device, shape and data.
+
+    Nothing of the value's own is trusted: a Tensor subclass could make `detach` or `shape` say
+    anything, so only plain tensors are described, through the base class's methods."""
     if value is None:
         return {"kind": "none"}
-    module = type(value).__module__
-    if module.startswith("torch") and hasattr(value, "device") and hasattr(value, "dtype"):
-        tensor = value.detach()
-        data = None if tensor.device.type == "meta" else tensor.cpu().resolve_conj().numpy().copy()
-        return {
-            "kind": "tensor",
-            "dtype": str(tensor.dtype).removeprefix("torch."),
-            "device": tensor.device.type,
-            "shape": list(tensor.shape),
-            "data": data,
-        }
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(value, torch.Tensor):
+        if type(value) not in (torch.Tensor, torch.nn.Parameter):
+            raise ProtocolError(f"returned a {type(value).__name__}, a subclass of torch.Tensor: return plain tensors")
+        tensor = torch.Tensor.detach(value)
+        dtype = str(tensor.dtype).removeprefix("torch.")
+        data = None
+        if tensor.device.type != "meta" and dtype in DTYPES:
+            data = torch.Tensor.numpy(torch.Tensor.resolve_conj(torch.Tensor.cpu(tensor))).copy()
+        return {"kind": "tensor", "dtype": dtype, "device": tensor.device.type, "shape": list(tensor.shape), "data": data}
     if isinstance(value, np.ndarray):
-        return {"kind": "ndarray", "dtype": str(value.dtype), "shape": list(value.shape), "data": value.copy()}
+        array = np.array(value, copy=True)  # a plain ndarray, whatever subclass came back
+        return {"kind": "ndarray", "dtype": str(array.dtype), "shape": list(array.shape), "data": array}
     if isinstance(value, (bool, np.bool_)):
         return {"kind": "bool", "data": np.asarray(bool(value))}
     if isinstance(value, (int, float, np.integer, np.floating)):
@@ -78,7 +83,7 @@ def flatten(value: Any, names: tuple[str, ...]) -> dict[str, Any]:
         return _flatten_into({}, names[0], value, nested=False)
     if not isinstance(value, (tuple, list)) or len(value) != len(names):
         count = len(value) if isinstance(value, (tuple, list)) else 1
-        raise ProtocolError(f"returned {count} value(s); expected {len(names)}: ({', '.join(names)})")
+        raise ProtocolError(f"returned {count} value{'s' if count != 1 else ''}, expected {len(names)} ({', '.join(names)})")
     flat: dict[str, Any] = {}
     for name, item in zip(names, value):
         _flatten_into(flat, name, item, nested=True)
@@ -101,10 +106,17 @@ def call(impl: ModuleType, checks: ModuleType, case: Case, args: dict[str, Any])
     return getattr(impl, case.call)(**args)
 
 
-def execute(impl: ModuleType, checks: ModuleType, case: Case, framework: str, device: str) -> dict[str, Any]:
-    """Run `case` on `impl`; return described outputs, input gradients and inputs afterwards."""
+def execute(
+    impl: ModuleType, checks: ModuleType, case: Case, framework: str, device: str, on_outputs: Callable[[dict], None] | None = None
+) -> dict[str, Any]:
+    """Run `case` on `impl`; return described outputs, input gradients and inputs afterwards.
+
+    `on_outputs` sees the returned values before anything else touches them (the learner's
+    process checks where they live)."""
     args = materialize(case, framework, device)
     flat = flatten(call(impl, checks, case, args), case.outputs)
+    if on_outputs is not None:
+        on_outputs(flat)
     grads = _backward(flat, case, args) if case.grad else {}
     return {
         "outputs": {name: describe(value) for name, value in flat.items()},

@@ -1,23 +1,36 @@
-"""Grades a submission: runs it in its own process, compares with the reference, diagnoses.
+"""Grades a submission: runs it in its own isolated process, compares with the reference, diagnoses.
 
-This module imports little: the learner's process is started first, and NumPy, torch and
-the reference load while it starts, so the two processes' imports overlap.
+A `Grader` keeps a learner host warm (one per framework: torch's takes seconds to import) and
+each kata's reference outputs in memory, so grading many files, or one file many times, computes
+nothing twice; every submission still runs in a fresh, isolated process. This module imports
+little: the host is started first, and NumPy, torch and the reference load here while it starts,
+so the two processes' imports overlap.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import shutil
+import tempfile
 import time
+import tokenize
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from dlprep import paths
-from dlprep.grading import forbidden
+from dlprep.grading import forbidden, isolation
+from dlprep.grading.isolation import limits
 from dlprep.grading.report import GradeError, GradeReport
-from dlprep.grading.runner import LearnerProcess
+from dlprep.grading.runner import Host, HostError, Outcome
 from dlprep.katas.catalog import Kata
 
-DEFAULT_TIMEOUT_S = 60.0
+DEFAULT_TIMEOUT_S = 20.0
 DEFAULT_MEMORY_BYTES = 4 * 2**30
+FILE_BYTES = 64 * 2**20
+"""The largest file the learner's process may write in its folder."""
 
 
 def cuda_available() -> bool:
@@ -26,28 +39,169 @@ def cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
-def grade(
-    kata: Kata,
-    file: Path,
-    devices: list[str] | None = None,
-    *,
-    timeout_s: float = DEFAULT_TIMEOUT_S,
-    memory_bytes: int = DEFAULT_MEMORY_BYTES,
-) -> GradeReport:
-    """Grade `file` as a submission for `kata` on `devices`.
+def nvidia_present() -> bool:
+    """Whether this machine has an NVIDIA device at all, known without importing torch."""
+    return any(Path("/dev").glob("nvidia[0-9]*"))
 
-    `None` means the CPU, and CUDA too where the learner's process finds it: deciding there
-    spares this process importing torch before starting it. numpy and python katas: the CPU.
-    """
-    started = time.monotonic()
-    if kata.framework != "torch":
-        devices = ["cpu"]
-    report = GradeReport(kata=kata.id, file=str(file), devices=devices or ["cpu"])
-    report.error = _static_error(kata, file.read_text(encoding="utf-8"))
-    if report.error is None:
-        _run(kata, file, devices, report, timeout_s, memory_bytes)
-    report.duration_s = time.monotonic() - started
-    return report
+
+@dataclass
+class Prepared:
+    """What a kata's grades share: its checks, its cases (encoded once) and the reference's outputs."""
+
+    checks: ModuleType
+    cases: list
+    payload: bytes
+    expected: list[dict[str, Any]]
+    max_frame: int
+    diagnostician: Any = None
+    """Keeps what the known mistakes compute on these cases, for the next failing grade."""
+
+
+class Grader:
+    def __init__(self, *, isolation_mode: str = "auto", timeout_s: float = DEFAULT_TIMEOUT_S,
+                 memory_bytes: int = DEFAULT_MEMORY_BYTES, warm: str | None = None):
+        """`warm`: start the host for this framework ("torch", "numpy") at once."""
+        isolation.check_strict(isolation_mode)
+        limits.not_dumpable()  # no process of ours, or of the learner's user, may open our /proc files
+        self.isolation_mode, self.timeout_s, self.memory_bytes = isolation_mode, timeout_s, memory_bytes
+        self._hosts: dict[str, Host] = {}
+        self._prepared: dict[str, Prepared] = {}
+        if warm is not None:
+            self._host(warm)
+
+    def __enter__(self) -> Grader:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for host in self._hosts.values():
+            host.close()
+        self._hosts.clear()
+
+    def _host(self, preload: str) -> Host:
+        host = self._hosts.get(preload)
+        if host is None or not host.alive():
+            host = self._hosts[preload] = Host(preload)
+        return host
+
+    def grade(self, kata: Kata, file: Path, devices: list[str] | None = None) -> GradeReport:
+        """Grade `file` as a submission for `kata` on `devices`.
+
+        `None` means the CPU, and CUDA too where the learner's process finds it: deciding there
+        spares this process importing torch before starting it. numpy and python katas: the CPU."""
+        started = time.monotonic()
+        if kata.framework != "torch":
+            devices = ["cpu"]
+        report = GradeReport(kata=kata.id, file=str(file), devices=devices or ["cpu"])
+        source, report.error = read_source(file)
+        if report.error is None:
+            report.error = _static_error(kata, source)
+        if report.error is None:
+            self._run(kata, file, devices, report)
+        report.duration_s = time.monotonic() - started
+        return report
+
+    def _run(self, kata: Kata, file: Path, devices: list[str] | None, report: GradeReport) -> None:
+        from dlprep.grading.frames import Frames
+
+        host = self._host("torch" if kata.framework == "torch" else "numpy")
+        prepared = self._prepare(kata)
+        folder = Path(tempfile.mkdtemp(prefix="dlprep-grade-"))
+        try:
+            shutil.copyfile(file, folder / file.name)
+            cuda = kata.framework == "torch" and ("cuda" in devices if devices is not None else nvidia_present())
+            frames = Frames(len(prepared.cases), devices, frozenset({"cpu", "cuda"} if cuda else {"cpu"}))
+            run = host.start(
+                self._config(kata, folder / file.name, devices, cuda, host), prepared.payload, frames,
+                [case.name for case in prepared.cases], timeout_s=self.timeout_s, memory_bytes=self.memory_bytes,
+                max_frame=prepared.max_frame, folder=folder,
+            )
+            self._expect(kata, prepared)
+            outcome = run.wait()
+        except HostError as exc:
+            self._expect(kata, prepared)
+            outcome = Outcome([], "", {"kind": "crash", "message": str(exc)})
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        from dlprep.grading import verdict
+
+        report.output = outcome.output
+        report.isolation = {"mode": self.isolation_mode, "layers": outcome.isolation}
+        if prepared.diagnostician is None:
+            from dlprep.grading.diagnosis import Diagnostician
+
+            prepared.diagnostician = Diagnostician(kata, prepared.checks, prepared.cases, prepared.expected)
+        verdict.evaluate(kata, prepared.checks, prepared.cases, prepared.expected, outcome, report, prepared.diagnostician)
+
+    def _config(self, kata: Kata, file: Path, devices: list[str] | None, cuda: bool, host: Host) -> dict[str, Any]:
+        plan = isolation.Plan(
+            mode=self.isolation_mode,
+            folder=str(file.parent),
+            hidden=(str(paths.solutions_dir()), str(paths.home())),
+            cpu_seconds=math.ceil(self.timeout_s) + 2,
+            memory_bytes=None if cuda else self.memory_bytes,
+            file_bytes=FILE_BYTES,
+            parent=host.pid,
+            cuda=cuda,
+        )
+        return {
+            "kata": kata.id,
+            "file": str(file),
+            "framework": kata.framework,
+            "functions": list(kata.functions),
+            "forbidden": list(kata.forbidden),
+            "forbidden_ops": list(kata.forbidden_ops),
+            "devices": devices,
+            "hidden_dirs": list(plan.hidden),
+            "hidden_modules": ["dlprep.solutions"],
+            "isolation": plan.to_dict(),
+        }
+
+    def _prepare(self, kata: Kata) -> Prepared:
+        """Checks and cases, without the reference: the learner's process can start on them."""
+        from dlprep.grading import loaders, wire
+
+        if kata.id in self._prepared:
+            return self._prepared[kata.id]
+        checks = loaders.checks_module(kata)
+        cases = loaders.make_cases(kata)
+        payload = wire.encode([dataclasses.asdict(case) for case in cases])
+        # A frame carries one case's outputs, gradients and inputs: far less than this, even for
+        # the statistical katas' large draws. What goes beyond is refused before it is read; an
+        # output of the wrong size within it fails its comparison.
+        max_frame = min(wire.MAX_FRAME, 64 * 2**20 + 16 * len(payload))
+        prepared = Prepared(checks, cases, payload, [], max_frame)
+        if not getattr(checks, "FRESH_SEED", False):
+            self._prepared[kata.id] = prepared
+        return prepared
+
+    def _expect(self, kata: Kata, prepared: Prepared) -> None:
+        if prepared.expected:
+            return
+        from dlprep.grading import loaders
+        from dlprep.grading.execute import execute
+
+        ref = loaders.reference(kata)
+        prepared.expected = [execute(ref, prepared.checks, case, kata.framework, "cpu") for case in prepared.cases]
+
+
+def grade(kata: Kata, file: Path, devices: list[str] | None = None, *, timeout_s: float = DEFAULT_TIMEOUT_S,
+          memory_bytes: int = DEFAULT_MEMORY_BYTES, isolation_mode: str = "auto") -> GradeReport:
+    """Grade one file with a grader of its own (a cold grade)."""
+    warm = "torch" if kata.framework == "torch" else "numpy"
+    with Grader(isolation_mode=isolation_mode, timeout_s=timeout_s, memory_bytes=memory_bytes, warm=warm) as grader:
+        return grader.grade(kata, file, devices)
+
+
+def read_source(file: Path) -> tuple[str, GradeError | None]:
+    """The file as Python reads it (PEP 263 coding declarations honoured)."""
+    try:
+        with tokenize.open(file) as handle:
+            return handle.read(), None
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        return "", GradeError("syntax", f"your file cannot be read as Python source: {exc}")
 
 
 def _static_error(kata: Kata, source: str) -> GradeError | None:
@@ -55,37 +209,8 @@ def _static_error(kata: Kata, source: str) -> GradeError | None:
         uses = forbidden.scan(source, kata.forbidden)
     except SyntaxError as exc:
         return GradeError("syntax", f"line {exc.lineno}: {exc.msg}")
+    except (MemoryError, RecursionError, ValueError) as exc:  # pathological nesting, NUL bytes
+        return GradeError("syntax", f"your file cannot be parsed ({type(exc).__name__}: {str(exc) or 'too deeply nested'})")
     if uses:
-        return GradeError("forbidden-api", "; ".join(use.message() for use in uses))
+        return GradeError("forbidden-api", forbidden.describe(uses))
     return None
-
-
-def _run(kata: Kata, file: Path, devices: list[str] | None, report: GradeReport, timeout_s: float, memory_bytes: int) -> None:
-    process = LearnerProcess(
-        config={
-            "kata": kata.id,
-            "file": str(file.resolve()),
-            "framework": kata.framework,
-            "functions": list(kata.functions),
-            "forbidden": list(kata.forbidden),
-            "devices": devices,
-            "hidden_dirs": [str(paths.solutions_dir()), str(paths.home())],
-            "hidden_modules": ["dlprep.solutions"],
-        },
-        timeout_s=timeout_s,
-        memory_bytes=memory_bytes,
-    )
-    try:
-        from dlprep.grading import loaders, verdict
-        from dlprep.grading.execute import execute
-
-        checks = loaders.checks_module(kata)
-        cases = loaders.make_cases(kata)
-        process.send_cases([dataclasses.asdict(case) for case in cases])
-        ref = loaders.reference(kata)
-        expected = [execute(ref, checks, case, kata.framework, "cpu") for case in cases]
-        outcome = process.wait()
-    finally:
-        process.kill()
-    report.output = outcome.output
-    verdict.evaluate(kata, checks, cases, expected, outcome, report)

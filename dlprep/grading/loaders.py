@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from dlprep import paths
-from dlprep.grading.spec import Case, Mistake
+from dlprep.grading.spec import Case, Mistake, Reading
 from dlprep.katas.catalog import Kata
 
 SEED = 20240607
@@ -53,5 +53,17 @@ def mistakes(kata: Kata) -> list[Mistake]:
     return importlib.import_module(f"dlprep.solutions.mistakes.{kata.id}").MISTAKES
 
 
-def mistake_impl(kata: Kata, mistake: Mistake) -> ModuleType:
-    return load_module(paths.reference(kata.id), f"dlprep_mistake_{kata.id}", mistake.overrides)
+def mistake_impl(kata: Kata, mistake: Mistake | Reading) -> ModuleType:
+    """The reference with a mistake's (or reading's) most typical form in place."""
+    return variant_impl(kata, mistake.overrides)
+
+
+def variant_impl(kata: Kata, overrides: dict[str, Any]) -> ModuleType:
+    return load_module(paths.reference(kata.id), f"dlprep_variant_{kata.id}", overrides)
+
+
+def readings(kata: Kata) -> list[Reading]:
+    """The other right answers where the contract leaves a choice; most katas have none."""
+    if not paths.readings(kata.id).is_file():
+        return []
+    return importlib.import_module(f"dlprep.solutions.readings.{kata.id}").READINGS

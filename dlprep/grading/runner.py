@@ -1,11 +1,18 @@
-"""Starts the learner's process, feeds it cases, and watches it: time, memory, output."""
+"""The grader's side of the learner's process: a warm host, and one watched run per submission.
+
+`Host` starts the learner host (`host.py`) once; `Host.start` asks it to fork a learner process
+for one submission and returns a `Run`, which feeds the cases, reads and checks every frame as it
+arrives (`frames.Frames`), drains what the submission prints, and watches time and memory.
+Whatever the learner's process does (hangs, floods, forges frames, dies), `Run.wait` returns an
+`Outcome`; nothing it sends can raise here.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -15,83 +22,177 @@ from pathlib import Path
 from typing import Any
 
 from dlprep.grading import wire
+from dlprep.grading.frames import FrameError, Frames
 
 OUTPUT_LIMIT = 8_000
 """Characters of the submission's own output kept for the report; the rest is drained."""
+HOST_START_S = 120.0
+"""How long the host may take to import torch before the run starts: a loaded machine is slow."""
 
 
 @dataclass
 class Outcome:
     frames: list[dict[str, Any]]
+    """Every frame the learner's process sent, each checked (see `frames`)."""
     output: str
     """What the submission printed, truncated."""
     error: dict[str, str] | None = None
-    """Set when the process itself failed: timeout, crash, memory."""
+    """Set when the run itself failed: timeout, memory, a forged frame, an early exit."""
+    isolation: dict[str, bool] | None = None
+
+
+class HostError(Exception):
+    """The learner host itself failed (it could not start or import its modules)."""
+
+
+class Host:
+    """A learner host process: imports once, forks a learner process per `start`."""
+
+    def __init__(self, preload: str):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "dlprep.grading.host", str(theirs.fileno()), preload],
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # Ctrl-C in the terminal reaches dlprep, which then ends the host
+        )
+        theirs.close()
+        self._sock = ours
+        self._stderr: list[bytes] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        self.preload = preload
+
+    def _drain_stderr(self) -> None:
+        assert self._process.stderr is not None
+        for chunk in iter(lambda: self._process.stderr.read1(4096), b""):
+            if sum(map(len, self._stderr)) < 16_000:
+                self._stderr.append(chunk)
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    def why_it_ended(self) -> str:
+        text = b"".join(self._stderr).decode(errors="replace").strip().splitlines()
+        return text[-1] if text else f"exit status {self._process.poll()}"
+
+    def start(self, config: dict[str, Any], cases: bytes, frames: Frames, case_names: list[str], *,
+              timeout_s: float, memory_bytes: int, max_frame: int, folder: Path) -> Run:
+        case_read, case_write = os.pipe()
+        result_read, result_write = os.pipe()
+        output_read, output_write = os.pipe()
+        try:
+            request = json.dumps({"type": "run", "config": config}).encode()
+            with self._lock:
+                socket.send_fds(self._sock, [request], [case_read, result_write, output_write])
+        except OSError as exc:
+            for fd in (case_read, case_write, result_read, result_write, output_read, output_write):
+                os.close(fd)
+            raise HostError(f"the learner host is not answering ({exc}): {self.why_it_ended()}") from None
+        for fd in (case_read, result_write, output_write):
+            os.close(fd)
+        return Run(self, case_write, result_read, output_read, cases, frames, case_names,
+                   timeout_s=timeout_s, memory_bytes=memory_bytes, max_frame=max_frame, folder=folder)
+
+    def message(self, timeout: float) -> dict | None:
+        """The host's next word (started, exited), or None when it has said nothing in `timeout` s."""
+        self._sock.settimeout(timeout)
+        try:
+            data = self._sock.recv(65536)
+        except (socket.timeout, BlockingIOError):
+            return None
+        except OSError:
+            data = b""
+        if not data:
+            raise HostError(f"the learner host ended: {self.why_it_ended()}")
+        return json.loads(data)
+
+    def kill(self, pid: int) -> None:
+        try:
+            with self._lock:
+                self._sock.send(json.dumps({"type": "kill", "pid": pid}).encode())
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        """End the host and every process it started; leaves nothing behind."""
+        if self._process.poll() is None:
+            try:
+                os.killpg(self._process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self._process.wait()
+        self._sock.close()
 
 
 @dataclass
-class LearnerProcess:
-    config: dict[str, Any]
+class Run:
+    host: Host
+    case_write: int
+    result_read: int
+    output_read: int
+    cases: bytes
+    frames: Frames
+    case_names: list[str]
     timeout_s: float
     memory_bytes: int
-    frames: list[dict[str, Any]] = field(default_factory=list)
+    max_frame: int
+    folder: Path
+    pid: int | None = None
+    status: int | None = None
+    problem: dict[str, str] | None = None
+    _output: list[bytes] = field(default_factory=list)
+    _output_size: int = 0
 
     def __post_init__(self) -> None:
-        case_read, self._case_write = os.pipe()
-        self._result_read, result_write = os.pipe()
-        config = {**self.config, "case_fd": case_read, "result_fd": result_write}
-        # An address-space cap breaks CUDA's initialisation; the resident-memory watch still holds.
-        devices = self.config["devices"]
-        cap_address_space = "cuda" not in devices if devices is not None else not _has_nvidia_device()
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "dlprep.grading.child", json.dumps(config)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            pass_fds=(case_read, result_write),
-            start_new_session=True,  # Ctrl-C in the terminal reaches dlprep, which then ends this group
-            preexec_fn=(lambda: _cap_memory(self.memory_bytes)) if cap_address_space else None,
-        )
-        os.close(case_read)
-        os.close(result_write)
-        self._started = time.monotonic()
-        self._output: list[bytes] = []
-        self._output_size = 0
-        self._readers = [
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._write_cases, daemon=True),
             threading.Thread(target=self._read_frames, daemon=True),
             threading.Thread(target=self._read_output, daemon=True),
         ]
-        for reader in self._readers:
-            reader.start()
+        for thread in self._threads:
+            thread.start()
 
-    def send_cases(self, cases: list[dict[str, Any]]) -> None:
-        """Hand the cases over without waiting: the process reads them only once torch is imported,
-        and a large payload would otherwise hold the grader back from importing its own."""
-        threading.Thread(target=self._write_cases, args=(wire.encode(cases),), daemon=True).start()
+    # --- the three streams --------------------------------------------------------------------
 
-    def _write_cases(self, payload: bytes) -> None:
+    def _write_cases(self) -> None:
         try:
-            wire.send_encoded(self._case_write, payload)
+            wire.send_encoded(self.case_write, self.cases)
         except OSError:
             pass  # the process already ended; `wait` reports why
         finally:
-            os.close(self._case_write)
+            os.close(self.case_write)
 
     def _read_frames(self) -> None:
+        max_elements = self.max_frame // 2
         try:
-            while (frame := wire.receive(self._result_read)) is not None:
-                self.frames.append(frame)
-        except (ValueError, KeyError, OSError):
-            self.frames.append({"type": "garbled"})
+            while (frame := wire.receive(self.result_read, max_bytes=self.max_frame, max_elements=max_elements)) is not None:
+                self.frames.accept(frame)
+        except (wire.WireError, FrameError) as exc:
+            self._fail("crash", f"the learner's process sent {exc} (did your code write to dlprep's result channel?)")
+        except Exception as exc:  # noqa: BLE001 - nothing the learner's process sends may raise in dlprep
+            self._fail("crash", f"the learner's process sent a frame dlprep could not read ({type(exc).__name__}: {exc})")
         finally:
-            os.close(self._result_read)
+            os.close(self.result_read)
 
     def _read_output(self) -> None:
-        assert self._process.stdout is not None
-        for chunk in iter(lambda: self._process.stdout.read1(65536), b""):
+        while chunk := os.read(self.output_read, 65536):
             if self._output_size < OUTPUT_LIMIT:
                 self._output.append(chunk)
             self._output_size += len(chunk)
+        os.close(self.output_read)
+
+    def _fail(self, kind: str, message: str) -> None:
+        if self.problem is None:
+            self.problem = {"kind": kind, "message": message}
+        self._stop.set()
 
     def output(self) -> str:
         text = b"".join(self._output).decode(errors="replace")
@@ -99,60 +200,96 @@ class LearnerProcess:
             text = text[:OUTPUT_LIMIT] + f"\n... ({self._output_size - OUTPUT_LIMIT} more bytes of output dropped)"
         return text
 
+    # --- watching -----------------------------------------------------------------------------
+
     def wait(self) -> Outcome:
-        """Block until the process ends or breaks a limit; always leaves no process behind."""
-        error = None
+        """Until the process ends or breaks a limit; always leaves no process behind."""
         try:
-            while self._process.poll() is None:
-                elapsed = time.monotonic() - self._started
-                if elapsed > self.timeout_s:
-                    error = {"kind": "timeout", "message": f"did not finish within {self.timeout_s:g} s{self._where()}: an infinite loop, or far too much work?"}
-                    break
-                if _resident_bytes(self._process.pid) > self.memory_bytes:
-                    error = {"kind": "crash", "message": f"used more than {self.memory_bytes / 2**30:g} GiB of memory{self._where()}"}
-                    break
-                time.sleep(0.02)
+            self._watch()
+        except HostError as exc:
+            self._fail("crash", str(exc))
         finally:
-            self.kill()
-        for reader in self._readers:
-            reader.join(timeout=2)
-        if error is None:
-            error = self._exit_error()
-        return Outcome(list(self.frames), self.output(), error)
+            if self.pid is not None and self.status is None:
+                self.host.kill(self.pid)
+                self._collect_exit(deadline=time.monotonic() + 5)
+        for thread in self._threads[1:]:
+            thread.join(timeout=2)
+        error = self.problem or self._exit_error()
+        return Outcome(list(self.frames.frames), self.output(), error, self.frames.isolation)
+
+    def _watch(self) -> None:
+        deadline = time.monotonic() + HOST_START_S
+        while self.pid is None:
+            if time.monotonic() > deadline:
+                raise HostError(f"the learner host did not start within {HOST_START_S:g} s")
+            message = self.host.message(0.05)
+            if message and message["type"] == "started":
+                self.pid = message["pid"]
+        started = time.monotonic()
+        while self.status is None:
+            message = self.host.message(0.02)
+            if message and message["type"] == "exited" and message["pid"] == self.pid:
+                self.status = message["status"]
+                return
+            if self._stop.is_set():
+                return
+            if time.monotonic() - started > self.timeout_s:
+                self._fail("timeout", f"did not finish within the time limit of {self.timeout_s:g} s{self._where()}: "
+                                      "an infinite loop, or far too much work? (`--timeout` sets the limit)")
+                return
+            used = _memory_in_use(self.pid, self.folder)
+            if used > self.memory_bytes:
+                self._fail("crash", f"used more than {self.memory_bytes / 2**30:g} GiB of memory{self._where()}")
+                return
+
+    def _collect_exit(self, deadline: float) -> None:
+        while self.status is None and time.monotonic() < deadline:
+            try:
+                message = self.host.message(0.05)
+            except HostError:
+                return
+            if message and message["type"] == "exited" and message["pid"] == self.pid:
+                self.status = message["status"]
 
     def _where(self) -> str:
-        starts = [f for f in self.frames if f.get("type") == "start"]
-        return f" (in case {starts[-1]['index'] + 1} on {starts[-1]['device']})" if starts else " (while importing your file)"
+        starts = [f for f in self.frames.frames if f["type"] == "start"]
+        if not starts:
+            return " (while importing your file)"
+        last = starts[-1]
+        return f" (in case {last['index'] + 1}, '{self.case_names[last['index']]}', on {last['device']})"
 
     def _exit_error(self) -> dict[str, str] | None:
-        if any(f.get("type") in {"done", "error"} for f in self.frames):
+        if self.frames.ended:
             return None
-        code = self._process.returncode
-        if code is not None and code < 0:
-            name = signal.Signals(-code).name
-            return {"kind": "crash", "message": f"the process was killed by {name}{self._where()}"}
-        return {"kind": "crash", "message": f"the process exited with status {code} before finishing{self._where()} (os._exit?)"}
-
-    def kill(self) -> None:
-        if self._process.poll() is None:
-            try:
-                os.killpg(self._process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self._process.wait()
-
-
-def _has_nvidia_device() -> bool:
-    return any(Path("/dev").glob("nvidia[0-9]*"))
+        if self.status is not None and os.WIFSIGNALED(self.status):
+            name = signal.Signals(os.WTERMSIG(self.status)).name
+            reason = " (its CPU-time limit)" if name == "SIGXCPU" else ""
+            return {"kind": "crash", "message": f"the process was killed by {name}{reason}{self._where()}"}
+        code = os.WEXITSTATUS(self.status) if self.status is not None else None
+        missing = self.frames.missing()
+        if self.frames.devices is not None and missing:
+            index, device = missing[0]
+            detail = f"; case {index + 1} on {device} was never reported"
+        else:
+            detail = ""
+        return {"kind": "crash", "message": f"the process exited with status {code} before finishing{self._where()} (os._exit?){detail}"}
 
 
-def _cap_memory(limit: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-def _resident_bytes(pid: int) -> int:
+def _memory_in_use(pid: int, folder: Path) -> int:
+    """Resident memory, plus what it holds where residency does not show: files in its folder,
+    and shared-memory or memfd files it has open (their pages may be counted nowhere else)."""
+    page = os.sysconf("SC_PAGE_SIZE")
     try:
         with open(f"/proc/{pid}/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            used = int(statm.read().split()[1]) * page
     except (OSError, ValueError, IndexError):
         return 0
+    try:
+        used += sum(entry.stat().st_size for entry in os.scandir(folder) if entry.is_file(follow_symlinks=False))
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            if target.startswith(("/memfd:", "/dev/shm/")):
+                used += os.stat(f"/proc/{pid}/fd/{fd}").st_size
+    except OSError:
+        pass
+    return used

@@ -1,9 +1,9 @@
-"""What the learner's process may not do, enforced with an audit hook (PEP 578).
+"""A friendly first word for honest mistakes, with an audit hook (PEP 578): never the guarantee.
 
-Installed after dlprep's own imports and before the submission is imported: from then on
-the process cannot read or import the references, touch the learner's progress, or start
-other processes. Verdicts never depend on this alone: every comparison happens in the
-grader's process, which the learner's process cannot reach.
+Installed after dlprep's own imports and before the submission is imported, it turns reading or
+importing the references, touching the learner's progress or starting processes into a clear
+PermissionError. Code in the same process can switch an audit hook off, so what actually stops
+these is the operating system (`isolation`), and every comparison happens in the grader.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ def protect(hidden_dirs: list[str], hidden_modules: list[str]) -> None:
     roots = tuple(os.path.realpath(d) for d in hidden_dirs)
     prefixes = tuple(m + "." for m in hidden_modules)
     modules = frozenset(hidden_modules)
+    # One lookup per event: the hook runs for every audited call (sys._getframe among them), so
+    # everything it does not care about must cost no more than that.
+    events = {**dict.fromkeys(_PATH_EVENTS, "path"), **dict.fromkeys(_PROCESS_EVENTS, "process"), "import": "import"}
 
     def hidden(path) -> bool:
         if isinstance(path, int):
@@ -36,14 +39,17 @@ def protect(hidden_dirs: list[str], hidden_modules: list[str]) -> None:
         return any(real == root or real.startswith(root + os.sep) for root in roots)
 
     def hook(event: str, args: tuple) -> None:
-        if event in _PATH_EVENTS:
+        kind = events.get(event)
+        if kind is None:
+            return
+        if kind == "path":
             if args and (hidden(args[0]) or (event in {"os.rename", "os.link", "os.symlink"} and hidden(args[1]))):
                 raise PermissionError(f"dlprep: the grader keeps this path out of reach: {args[0]}")
-        elif event == "import":
+        elif kind == "import":
             name = args[0]
             if name in modules or name.startswith(prefixes):
                 raise PermissionError(f"dlprep: the reference implementations cannot be imported: {name}")
-        elif event in _PROCESS_EVENTS:
+        else:
             raise PermissionError(f"dlprep: submissions may not start or signal processes ({event})")
 
     sys.addaudithook(hook)

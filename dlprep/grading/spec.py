@@ -17,7 +17,8 @@ by the learner's process too. It provides
   build modules (whose parameters are created on the default device) opt out.
 
 Known mistakes (`solutions/mistakes/<id>.py`) are `Mistake`s: a reference with some
-functions replaced.
+functions replaced. Where the contract leaves a choice, `solutions/readings/<id>.py` lists the
+other right answers as `Reading`s, built the same way.
 """
 
 from __future__ import annotations
@@ -51,16 +52,61 @@ class Case:
     with the reference's after the call instead of being required unchanged."""
     note: str = ""
     """What this case is built to expose, shown when it fails."""
+    tags: tuple[str, ...] = ()
+    """What the case is, for mistakes stated as properties: "large" (magnitudes where stability fails)."""
+    probe: str = ""
+    """Set on a localisation probe: what it isolates ("no biases", "one step"). Probes are not checks:
+    when no known mistake is named, the first failing probe after passing ones says where the fault lives."""
+    blame: str = ""
+    """For a probe: where to look when it fails while the probes before it pass."""
+    grad_where: dict[str, Any] = field(default_factory=dict)
+    """Per input of `grad`, a boolean array of its shape: gradients are compared where it is True.
+    False marks points where the function has no derivative (a log clamped at p = 0 or 1, |d| at
+    d = 0): the value is compared there, and any gradient a careful reading gives is accepted."""
+    no_tensor_spanning: tuple[int, int] | None = None
+    """Sizes (L, S) that no tensor the submission creates may have both of among its dimensions:
+    flash attention must never hold a full (L, S) block of scores, linear attention never forms it."""
 
 
 @dataclass(frozen=True)
 class Mistake:
+    """A known mistake: a family of wrong implementations, named by the first form that explains
+    a failing grade, and explained the same whichever form it took."""
+
     id: str
     explanation: str
     """What the submission got wrong, tied to the guide's formula."""
     overrides: dict[str, Callable[..., Any]] = field(default_factory=dict)
-    """Functions or classes of the reference this mistake replaces."""
+    """Functions or classes of the reference this mistake replaces: its most typical form."""
+    variants: tuple[dict[str, Callable[..., Any]], ...] = ()
+    """Other forms the same mistake takes (another wrong softmax axis, another gate order)."""
+    predicate: Callable[[Case, dict[str, Any]], bool] | None = None
+    """A property of a failing case's outputs that shows the mistake whatever the code (an unstable
+    softmax: non-finite outputs on the large-magnitude cases): `predicate(case, outputs)` with the
+    submission's output arrays by name. With no `overrides`, the mistake is this property alone."""
+    nearly: bool = False
+    """Named when it explains nearly every failing case (statistical katas, where a draw may fail
+    for a reason of its own), not only when it explains all."""
+
+    def forms(self) -> list[dict[str, Callable[..., Any]]]:
+        return [form for form in (self.overrides, *self.variants) if form]
 
 
-def mistake(mistake_id: str, explanation: str, **overrides: Callable[..., Any]) -> Mistake:
-    return Mistake(mistake_id, explanation, overrides)
+def mistake(mistake_id: str, explanation: str, *, variants=(), predicate=None, nearly=False,
+            **overrides: Callable[..., Any]) -> Mistake:
+    return Mistake(mistake_id, explanation, overrides, tuple(variants), predicate, nearly)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Another right answer where the contract leaves a choice (which of tied maxima gets the
+    gradient, a distance with or without PyTorch's eps): a reference with some functions replaced.
+    A case the reference fails is passed when a reading explains it."""
+
+    id: str
+    explanation: str
+    overrides: dict[str, Callable[..., Any]] = field(default_factory=dict)
+
+
+def reading(reading_id: str, explanation: str, **overrides: Callable[..., Any]) -> Reading:
+    return Reading(reading_id, explanation, overrides)

@@ -2,44 +2,57 @@
 
 from __future__ import annotations
 
+import dataclasses
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 from dlprep.grading import compare, loaders
+from dlprep.grading.diagnosis import Diagnostician, Observed
 from dlprep.grading.execute import execute
-from dlprep.grading.report import Check, Diagnosis, GradeError, GradeReport
+from dlprep.grading.report import Check, GradeError, GradeReport
 from dlprep.grading.runner import Outcome
 from dlprep.grading.spec import Case
 from dlprep.katas.catalog import Kata
 
 
-def evaluate(kata: Kata, checks: ModuleType, cases: list[Case], expected: list[dict], outcome: Outcome, report: GradeReport) -> None:
+def evaluate(kata: Kata, checks: ModuleType, cases: list[Case], expected: list[dict], outcome: Outcome,
+             report: GradeReport, diagnostician: Diagnostician | None = None) -> None:
     """Fill `report` from what the learner's process sent; diagnose when something failed."""
     not_implemented: list[str] = []
-    results: dict[int, dict[str, Any]] = {}
+    observed: dict[int, Observed] = {}
+    readings = _Readings(kata, checks, cases)
+    first_device = None
     for frame in outcome.frames:
-        if frame.get("type") == "devices":
+        if frame["type"] == "devices":
             report.devices = frame["devices"]
-        elif frame.get("type") == "error":
+        elif frame["type"] == "error":
             report.error = GradeError(frame["kind"], frame["message"])
-        elif frame.get("type") == "garbled":
-            report.error = GradeError("crash", "the learner's process sent something unreadable (did your code write to file descriptors it did not open?)")
-        elif frame.get("type") == "case":
-            case = cases[frame["index"]]
-            check = _check(checks, case, frame, expected[frame["index"]])
-            report.checks.append(check)
+        elif frame["type"] == "case":
+            index = frame["index"]
+            case = cases[index]
+            check = _check(checks, case, frame, expected[index], readings.expected(index))
+            if not case.probe:  # probes only say where a fault lives
+                report.checks.append(check)
+            for note in (*(frame.get("monitor") or {}).get("notes", ()), *check.notes):
+                if note not in report.notes:
+                    report.notes.append(note)
             if "not_implemented" in frame and frame["not_implemented"] not in not_implemented:
                 not_implemented.append(frame["not_implemented"])
-            if "result" in frame:
-                results.setdefault(frame["index"], frame["result"])
+            first_device = first_device or frame["device"]
+            if frame["device"] == first_device and case.compare == "reference":
+                observed[index] = Observed(check.passed, frame.get("result"))
     if report.error is None and outcome.error is not None:
         report.error = GradeError(outcome.error["kind"], outcome.error["message"])
     if report.error is None and not_implemented:
         report.error = GradeError("not-implemented", "not implemented yet: " + ", ".join(f"`{name}`" for name in not_implemented))
-    if not report.passed and results:
-        report.diagnosis = diagnose(kata, checks, cases, expected, results)
+    if report.error is None and not report.passed and observed:
+        diagnostician = diagnostician or Diagnostician(kata, checks, cases, expected)
+        report.diagnosis = diagnostician.diagnose(observed)
+        if not report.diagnosis:
+            report.localisation = diagnostician.localise(observed)
+        report.repro = diagnostician.smallest_failing(observed)
 
 
 def _shapes(case: Case) -> str:
@@ -60,14 +73,47 @@ def tolerance(case: Case) -> compare.Tolerance:
     return compare.Tolerance.for_case(case.dtype, case.scale if case.scale is not None else compare.scale_of(case.args))
 
 
-def _check(checks: ModuleType, case: Case, frame: dict[str, Any], expected: dict[str, Any]) -> Check:
+class _Readings:
+    """The kata's other right answers, run on a case only when the reference does not explain it."""
+
+    def __init__(self, kata: Kata, checks: ModuleType, cases: list[Case]):
+        self.kata, self.checks, self.cases = kata, checks, cases
+        self._impls: list | None = None
+        self._expected: dict[int, list] = {}
+
+    def expected(self, index: int):
+        def compute() -> list[tuple[Any, dict[str, Any]]]:
+            if index not in self._expected:
+                if self._impls is None:
+                    self._impls = [(r, loaders.mistake_impl(self.kata, r)) for r in loaders.readings(self.kata)]
+                case = self.cases[index]
+                self._expected[index] = [(r, execute(impl, self.checks, case, self.kata.framework, "cpu")) for r, impl in self._impls]
+            return self._expected[index]
+
+        return compute
+
+
+def _check(checks: ModuleType, case: Case, frame: dict[str, Any], expected: dict[str, Any], readings=lambda: ()) -> Check:
     device = frame["device"]
     row = {"name": case.name, "device": device, "dtype": case.dtype, "shapes": _shapes(case), "note": case.note}
     if "not_implemented" in frame:
         return Check(passed=False, message=f"`{frame['not_implemented']}` is not implemented yet", **row)
+    if "protocol" in frame:
+        return Check(passed=False, message=frame["protocol"], **row)
     if "exception" in frame:
         return Check(passed=False, message=f"raised an exception:\n{frame['exception']}", **row)
     differences = differences_from(checks, case, frame["result"], expected, device)
+    if not all(d.passed for d in differences):
+        for reading, alternative in readings():
+            accepted = differences_from(checks, case, frame["result"], alternative, device)
+            if all(d.passed for d in accepted):
+                note = f"accepted reading `{reading.id}`: {reading.explanation}"
+                differences = [dataclasses.replace(d, note=d.note or note) for d in accepted] or differences
+                break
+    watched = frame.get("monitor") or {}
+    for problem in (watched.get("tampered"), watched.get("spanning"), *watched.get("device", ())):
+        if problem:
+            differences.insert(0, compare.Difference(False, problem))
     failed = [d for d in differences if not d.passed]
     abs_errs = [d.max_abs_err for d in differences if d.max_abs_err is not None]
     rel_errs = [d.max_rel_err for d in differences if d.max_rel_err is not None]
@@ -76,6 +122,7 @@ def _check(checks: ModuleType, case: Case, frame: dict[str, Any], expected: dict
         message=failed[0].message if failed else "ok",
         max_abs_err=max(abs_errs) if abs_errs else None,
         max_rel_err=max(rel_errs) if rel_errs else None,
+        notes=tuple(dict.fromkeys(d.note for d in differences if d.note)),
         **row,
     )
 
@@ -97,7 +144,8 @@ def differences_from(
                 if got is None:
                     differences.append(compare.Difference(False, f"no {label}`{name}` came back"))
                     continue
-                difference = compare.compare(label + name, got, want, tol, expect_device=device)
+                where = case.grad_where.get(name) if group == "grads" else None
+                difference = compare.compare(label + name, got, want, tol, expect_device=device, where=where)
                 if not difference.passed and group == "grads" and got["kind"] == "none":
                     difference = compare.Difference(False, f"no gradient reached `{name}`: is something detached from the graph?")
                 differences.append(difference)
@@ -123,34 +171,12 @@ def _self_consistency(checks: ModuleType, case: Case, actual: dict[str, Any], to
     return [compare.compare_values(name, np.asarray(outputs[name]["data"]), np.asarray(value), tol) for name, value in wanted.items()]
 
 
-def _agrees(checks: ModuleType, case: Case, actual: dict[str, Any], expected: dict[str, Any]) -> bool:
-    return all(d.passed for d in differences_from(checks, case, actual, expected, device=None))
-
-
-def diagnose(kata: Kata, checks: ModuleType, cases: list[Case], expected: list[dict], results: dict[int, dict]) -> list[Diagnosis]:
-    """Known mistakes whose outputs the submission reproduces wherever they differ from the reference.
-
-    A mistake that raises on a case the submission got through is ruled out: a submission
-    with that mistake would have raised there too.
-    """
-    found = []
-    for mistake in loaders.mistakes(kata):
-        impl = loaders.mistake_impl(kata, mistake)
-        telling = 0
-        for index, actual in results.items():
-            case = cases[index]
-            if case.compare != "reference":
-                continue
-            try:
-                wrong = execute(impl, checks, case, kata.framework, "cpu")
-            except Exception:  # noqa: BLE001 - a mistake may simply not run on some cases
-                break
-            if _agrees(checks, case, wrong, expected[index]):
-                continue  # this case cannot tell the mistake from the reference
-            if not _agrees(checks, case, actual, wrong):
-                break
-            telling += 1
-        else:
-            if telling:
-                found.append(Diagnosis(mistake.id, mistake.explanation))
-    return found
+def diagnose(kata: Kata, checks: ModuleType, cases: list[Case], expected: list[dict], results: dict[int, dict]) -> list:
+    """The known mistakes that explain `results` (case index -> what the learner's process
+    reported), each case judged passed or failed as a grade judges it."""
+    observed = {
+        index: Observed(all(d.passed for d in differences_from(checks, cases[index], result, expected[index], None)), result)
+        for index, result in results.items()
+        if cases[index].compare == "reference"
+    }
+    return Diagnostician(kata, checks, cases, expected).diagnose(observed)

@@ -27,6 +27,10 @@ class Kata:
     difficulty: int
     functions: tuple[str, ...]
     forbidden: tuple[str, ...]
+    """Dotted names of library calls that would do the work (`torch.nn.functional.softmax`, `Tensor.lstm`)."""
+    forbidden_ops: tuple[str, ...]
+    """The same work as PyTorch's operators name it (`scaled_dot_product_attention`, `_log_softmax`),
+    shell patterns allowed: tripped at run time whatever route reaches them."""
     hints: tuple[str, ...]
 
 
@@ -67,6 +71,7 @@ def load() -> Catalog:
             difficulty=entry["difficulty"],
             functions=tuple(entry["functions"]),
             forbidden=tuple(entry.get("forbidden", ())),
+            forbidden_ops=tuple(entry.get("forbidden_ops", ())),
             hints=tuple(entry["hints"]),
         )
         for entry in data["kata"]

@@ -36,12 +36,6 @@ def _gelu_sigmoid(z):
     return z * ref.sigmoid(1.702 * z)
 
 
-def _gelu_float64_constant(z):
-    # np.sqrt(2 / np.pi) is an np.float64 scalar: under NumPy 2's promotion rules it turns
-    # a float32 array into float64
-    return 0.5 * z * (1.0 + np.tanh(np.sqrt(2 / np.pi) * (z + 0.044715 * z**3)))
-
-
 def _leaky(z, alpha=0.01):
     return np.where(z > 0, z, 0.01 * z)
 
@@ -58,10 +52,11 @@ MISTAKES = [
         relu_grad=lambda z: (z >= 0).astype(z.dtype),
     ),
     mistake(
-        "relu-grad-float64",
-        "relu_grad turns float32 into float64: `(z > 0).astype(float)` (or np.where(z > 0, 1.0, 0.0)) "
-        "makes float64 whatever z is. Keep the input's dtype: `(z > 0).astype(z.dtype)`.",
-        relu_grad=lambda z: (z > 0).astype(float),
+        "relu-grad-bool",
+        "relu_grad returns the comparison itself, `z > 0`, a boolean array: the values look right, "
+        "but a derivative is a number, and multiplying it into a float16 or integer pipeline, or "
+        "negating it, goes wrong. Cast it: `(z > 0).astype(z.dtype)`.",
+        relu_grad=lambda z: z > 0,
     ),
     mistake(
         "naive-sigmoid-overflow",
@@ -115,13 +110,6 @@ MISTAKES = [
         "gelu uses the sigmoid approximation z σ(1.702 z). The contract asks for the tanh "
         "approximation 0.5 z (1 + tanh(√(2/π)(z + 0.044715 z³))), as F.gelu(approximate=\"tanh\").",
         gelu=_gelu_sigmoid,
-    ),
-    mistake(
-        "gelu-float64-constant",
-        "gelu returns float64 for float32 input: √(2/π) written as np.sqrt(2 / np.pi) is an "
-        "np.float64 scalar, and NumPy 2 promotes float32 arrays to float64 when they meet one. Use a "
-        "Python float (math.sqrt(2 / math.pi)) so the input's dtype is kept.",
-        gelu=_gelu_float64_constant,
     ),
     mistake(
         "leaky-alpha-ignored",

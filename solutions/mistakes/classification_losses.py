@@ -116,15 +116,6 @@ MISTAKES = [
         binary_cross_entropy=_bce(clamp=False),
     ),
     mistake(
-        "autograd-through-clamp",
-        "The values are right, but the gradient at p = 0 or p = 1 is NaN: autograd through "
-        "clamp(log p, min=−100) passes a zero to log's backward, which divides it by p = 0 "
-        "(0/0 = NaN), and one NaN poisons a whole training step. PyTorch's BCE has its own "
-        "backward, ∂L/∂p = (p − y)/max(p(1 − p), 1e-12)/n: write a torch.autograd.Function "
-        "whose backward returns that (and (log(1 − p) − log p)/n for y).",
-        binary_cross_entropy=_bce(clamp=True),
-    ),
-    mistake(
         "naive-bce-with-logits",
         "bce_with_logits applies the sigmoid and then takes logs: σ(x) rounds to exactly 1 above "
         "x ≈ 37 (17 in float32) and to 0 below −745, so log(1 − σ(x)) or log σ(x) is −inf and the "

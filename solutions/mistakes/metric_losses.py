@@ -80,19 +80,11 @@ MISTAKES = [
         triplet_loss=_triplet(hinge=False),
     ),
     mistake(
-        "triplet-no-eps",
-        "The distances are ‖a − p‖₂ without PyTorch's eps. F.pairwise_distance computes "
-        "‖x₁ − x₂ + eps‖₂ with eps = 1e-6 added to every component of the difference, which shifts "
-        "distances by ~1e-6 and, where an anchor equals its positive, gives the gradient "
-        "(a − p + eps)/‖a − p + eps‖ (components ±1/√D) instead of the 0 of the norm at 0.",
-        triplet_loss=_triplet(distance=_norm_no_eps),
-    ),
-    mistake(
         "triplet-sqrt-no-eps",
         "The distances are √(Σ(a − p)²) without PyTorch's eps: where an anchor equals its positive "
         "the distance is √0 and its gradient 0·(1/0) = NaN, which poisons the whole batch. "
         "F.pairwise_distance adds eps = 1e-6 to the difference, ‖a − p + eps‖₂, so the norm is never "
-        "0 there (and distances shift by ~1e-6).",
+        "0 there; `(a - p).norm(dim=-1)` without eps is fine too (PyTorch's norm has gradient 0 at 0).",
         triplet_loss=_triplet(distance=_sqrt_no_eps),
     ),
     mistake(

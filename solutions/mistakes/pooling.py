@@ -27,6 +27,12 @@ def _all(flat):
     return flat == flat.max(axis=-1, keepdims=True)
 
 
+def _split(flat):
+    """The tied maxima share the gradient equally: `mask / mask.sum()`."""
+    mask = _all(flat)
+    return mask / mask.sum(axis=-1, keepdims=True)
+
+
 def _max_pool(*, floor=None, route=_first, write="add"):
     """max_pool2d_forward/backward as a pair sharing a cache (x, kernel, stride).
 
@@ -76,18 +82,11 @@ def _avg_pool_dividing_by(divisor):
 MISTAKES = [
     mistake(
         "grad-to-all-maxima",
-        "On ties the gradient goes to every entry equal to the window's maximum. Max pooling passed on one "
-        "value, so one entry gets the gradient: PyTorch picks the first maximum in row-major order "
-        "(np.argmax over the flattened window). With the mask `window == max`, a window of equal values "
-        "sends its gradient k² times.",
+        "On ties the gradient goes in full to every entry equal to the window's maximum, so a window of "
+        "equal values sends its gradient k² times. Max pooling passed on one value: its gradient goes to "
+        "one maximum (PyTorch picks the first in row-major order, np.argmax over the flattened window), or "
+        "is shared among the tied maxima (`mask / mask.sum()`), never copied to each.",
         **_max_pool(route=_all),
-    ),
-    mistake(
-        "grad-to-last-maximum",
-        "On ties the gradient goes to the last maximum of the window (a scan with `>=`, or argmax over a "
-        "reversed window). PyTorch's convention, and this kata's, is the first maximum in row-major order: "
-        "np.argmax over the flattened window, or a scan that replaces the max only on `>`.",
-        **_max_pool(route=_last),
     ),
     mistake(
         "overlap-not-accumulated",

@@ -54,7 +54,7 @@ def test_contract_mistake_ids_exist():
     required = {
         "attention": {"no-scale", "wrong-softmax-dim", "inverted-mask"},
         "lstm": {"gate-order", "missing-cell-tanh"},
-        "adam": {"no-bias-correction", "eps-inside-sqrt"},
+        "adam": {"no-bias-correction", "eps-inside-sqrt", "global-step-count"},
         "backprop": {"sum-not-mean", "unstable-softmax"},
         "gru": {"guide-update-convention"},
     }

@@ -20,8 +20,8 @@ def build_and_run(impl, case: Case, args: dict, hyper: dict, shown: str, values)
         if "x" not in args:
             return parameter_counts(block, case)
         return values(block)
-    except NotImplementedError:
-        raise NotImplementedError(case.call) from None  # name the class, not __init__, forward or a submodule
+    except NotImplementedError as exc:
+        raise NotImplementedError(case.call) from exc  # name the class, not __init__, forward or a submodule
 
 
 def parameter_counts(block, case: Case) -> tuple:

@@ -40,7 +40,7 @@ import numpy as np
 from dlprep.grading import compare
 from dlprep.grading.checks._statistics import bernstein_halfwidth, global_state, same_state
 from dlprep.grading.checks._numeric import GRAD_CHECK_SCALE, entry_outputs, expected_at_entries
-from dlprep.grading.compare import Difference
+from dlprep.grading.compare import Difference, widened
 from dlprep.grading.execute import ProtocolError
 from dlprep.grading.spec import Case
 
@@ -169,11 +169,8 @@ def _array_problem(name: str, value, like: np.ndarray, of: str = "x") -> str | N
     value = np.asarray(value)
     if value.shape != like.shape:
         return f"`{name}` has shape {value.shape}, expected {like.shape} (the shape of {of})"
-    if value.dtype != like.dtype:
-        return (
-            f"`{name}` has dtype {value.dtype}, expected {like.dtype} ({of}'s dtype): build the mask in {of}'s "
-            "dtype (mask.astype(x.dtype)) so that nothing is promoted"
-        )
+    if value.dtype != like.dtype and not widened(str(value.dtype), str(like.dtype)):
+        return f"`{name}` has dtype {value.dtype}, expected {like.dtype} ({of}'s dtype) or a wider float"
     return None
 
 

@@ -6,8 +6,9 @@ learner's process: `out, cache = max_pool2d_forward(x, kernel, stride)`, then
 backward cases `dx`.
 
 Ties: PyTorch sends the gradient of a window to its FIRST maximum in row-major order (the first
-max along rows, then columns), once per window; overlapping windows (stride < kernel) that share
-a maximum add their gradients. Cases with integer-valued inputs are built to have ties.
+max along rows, then columns), once per window; the last maximum and equal shares are accepted
+readings (`solutions/readings/pooling.py`). Overlapping windows (stride < kernel) that share a
+maximum add their gradients. Cases with integer-valued inputs are built to have ties.
 
 Gradient checks (`compare="self"`): with L = Σ dout ⊙ max_pool2d_forward(x)[0], the submission's
 dx is compared with central differences of its own forward at every entry of x. The inputs are
@@ -145,8 +146,8 @@ def _ties(rng, shape, levels):
 
 
 def cases(rng: np.random.Generator) -> list[Case]:
-    ties = ("ties: PyTorch sends a window's gradient to its FIRST maximum in row-major order "
-            "(np.argmax over the flattened window), to one entry only")
+    ties = ("ties: a window's gradient is passed on once, to one maximum (PyTorch's first, or the last) or in "
+            "equal shares among the tied maxima, never in full to each of them")
     overlap = "stride < kernel: windows overlap, and an entry that is the max of several windows gets the sum of their gradients"
     dropped = "the last row/column of windows would be partial: it is dropped, and its entries get zero gradient"
     return [
@@ -165,9 +166,9 @@ def cases(rng: np.random.Generator) -> list[Case]:
         *_max_cases(rng, "batch of one, single channel, one window", rng.standard_normal((1, 1, 3, 3)), 3, 1,
                     note="the window covers the whole 3×3 image: output 1×1"),
         *_max_cases(rng, "float32, 2×2 windows, stride 2", rng.standard_normal((2, 3, 4, 6)), 2, 2, dtype="float32",
-                    note="float32 in, float32 out"),
+                    note="float32 inputs: float32 tolerances; float64 out is fine too"),
         *_max_cases(rng, "float32, ties and overlap, 3×3 windows, stride 2", _ties(rng, (1, 2, 7, 5), 3), 3, 2,
-                    dtype="float32", note=f"float32 in, float32 out; {ties}"),
+                    dtype="float32", note=f"float32 inputs; {ties}"),
         _grad_check_case(rng, "2×2 windows, stride 2", (1, 2, 4, 5), 2, 2),
         _grad_check_case(rng, "overlapping 3×3 windows, stride 1", (2, 1, 5, 4), 3, 1),
         _grad_check_case(rng, "overlapping 2×2 windows, stride 1", (1, 2, 3, 4), 2, 1),
@@ -178,10 +179,10 @@ def cases(rng: np.random.Generator) -> list[Case]:
         _avg_case(rng, "gaps, 2×2 windows, stride 3", (2, 1, 8, 7), 2, 3),
         _avg_case(rng, "batch of one, single channel", (1, 1, 4, 4), 2, 2),
         _avg_case(rng, "float32, 3×3 windows, stride 2", (2, 3, 7, 7), 3, 2, dtype="float32",
-                  note="float32 in, float32 out"),
+                  note="float32 inputs: float32 tolerances; float64 out is fine too"),
         _global_case(rng, "H ≠ W", (2, 3, 4, 5), note="the mean over H and W (axes 2, 3) of each channel: (N, C)"),
         _global_case(rng, "batch of one, single channel", (1, 1, 3, 3), note="keep both axes: shape (1, 1)"),
         _global_case(rng, "1×1 images", (3, 2, 1, 1), note="already 1×1: the result is x[:, :, 0, 0]"),
         _global_case(rng, "W = C", (2, 4, 3, 4), note="W = C: averaging the wrong axes can give the right shape"),
-        _global_case(rng, "float32", (2, 4, 6, 5), dtype="float32", note="float32 in, float32 out"),
+        _global_case(rng, "float32", (2, 4, 6, 5), dtype="float32", note="float32 inputs: float32 tolerances; float64 out is fine too"),
     ]

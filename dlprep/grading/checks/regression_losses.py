@@ -44,7 +44,8 @@ def _at_delta(rng, delta, n=12):
 
 
 def cases(rng: np.random.Generator) -> list[Case]:
-    zero = "pred == target exactly at some positions: the gradient of |d| there is sign(0) = 0, as PyTorch's"
+    zero = ("pred == target exactly at some positions: |d| has no derivative there; PyTorch's sign(0) = 0 and "
+            "the one-sided slopes ±1 are accepted, a NaN is not")
     kink = ("|pred − target| exactly δ at some positions: both branches give ½δ² and slope ±δ there, "
             "so both must be δ-scaled correctly (quadratic below δ, linear from δ on)")
     both = "errors on both sides of δ ≠ 1: ½d² below δ, δ(|d| − ½δ) above (smooth L1 and Huber differ here)"

@@ -1,0 +1,200 @@
+"""Naming the mistake: which known mistakes explain a failing grade, how well, and, when none
+does, where the fault lives.
+
+A mistake is a family of forms (`spec.Mistake`). A form explains a failing case when the
+submission's outputs match the form's there (NaN and inf matched by where they occur; the
+gradients only decide when the outputs are right); it is ruled out by a case the submission
+passed where the form would have failed. A mistake is named when one of its forms, or its
+stated property (`predicate`), explains every failing case (nearly every, for those that say so);
+two mistakes of different functions are named together when their forms combined explain them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from dlprep.grading import compare, loaders
+from dlprep.grading.execute import execute
+from dlprep.grading.report import Diagnosis, Localisation
+from dlprep.grading.spec import Case, Mistake
+from dlprep.katas.catalog import Kata
+
+NEARLY = 0.8
+"""The share of failing cases a mistake marked `nearly` must explain."""
+RAISED = "raised"
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What one case showed: passed or not, and the learner's record of it (None if it raised)."""
+
+    passed: bool
+    actual: dict[str, Any] | None
+
+
+@dataclass
+class Explanation:
+    mistakes: tuple[Mistake, ...]
+    explained: int
+    failing: int
+
+    def diagnoses(self) -> list[Diagnosis]:
+        share = "all" if self.explained == self.failing else f"{self.explained} of"
+        cases = "case" if self.failing == 1 else "cases"
+        together = " together with " + ", ".join(f"`{m.id}`" for m in self.mistakes[1:]) if len(self.mistakes) > 1 else ""
+        return [
+            Diagnosis(m.id, m.explanation, {"explained": self.explained, "failing": self.failing},
+                      f"reproduces your outputs on {share} {self.failing} failing {cases}{together if i == 0 else ''}")
+            for i, m in enumerate(self.mistakes)
+        ]
+
+
+class Diagnostician:
+    """Diagnoses a kata's grades; what the forms compute on a case is kept for the next grade."""
+
+    def __init__(self, kata: Kata, checks: ModuleType, cases: list[Case], expected: list[dict[str, Any]]):
+        self.kata, self.checks, self.cases, self.expected = kata, checks, cases, expected
+        self.mistakes = loaders.mistakes(kata)
+        self._impls: dict[tuple, ModuleType] = {}
+        self._outputs: dict[tuple, Any] = {}
+
+    def diagnose(self, observed: dict[int, Observed]) -> list[Diagnosis]:
+        failing = [i for i, seen in observed.items() if not seen.passed]
+        if not failing:
+            return []
+        named: list[Diagnosis] = []
+        partial: list[tuple[Mistake, dict, set[int]]] = []
+        for mistake in self.mistakes:
+            best = self._best(mistake, failing, observed, partial)
+            if best is not None:
+                named += Explanation((mistake,), best, len(failing)).diagnoses()
+        return named or self._pair(partial, failing, observed)
+
+    def _best(self, mistake: Mistake, failing: list[int], observed: dict[int, Observed], partial: list) -> int | None:
+        """How many failing cases the mistake explains, when that is enough to name it."""
+        counts = []
+        for key, form in self._forms(mistake):
+            explained = self._explained(key, form, mistake, failing, observed)
+            if explained is None:
+                continue
+            counts.append(len(explained))
+            if explained and len(explained) < len(failing):
+                partial.append((mistake, form, explained))
+        if not mistake.forms() and mistake.predicate is not None:
+            counts.append(sum(self._shows(mistake, i, observed[i]) for i in failing))
+        enough = [count for count in counts if self._enough(mistake, count, len(failing))]
+        return max(enough, default=None)
+
+    def _forms(self, mistake: Mistake):
+        """Each form, then, for a form that replaces several functions, each function's part alone:
+        a learner may make the mistake in one of them only."""
+        forms = mistake.forms()
+        for number, form in enumerate(forms):
+            yield (mistake.id, number), form
+        for number, form in enumerate(forms):
+            if len(form) > 1:
+                for name, function in form.items():
+                    yield (mistake.id, number, name), {name: function}
+
+    def _enough(self, mistake: Mistake, explained: int, failing: int) -> bool:
+        return explained == failing or (mistake.nearly and explained >= NEARLY * failing)
+
+    def _explained(self, key: tuple, form: dict, mistake: Mistake, failing: list[int], observed: dict[int, Observed]) -> set[int] | None:
+        """The failing cases `form` explains; None if a case the submission passed rules it out
+        (the form gives something else there: a submission with this mistake would have failed)."""
+        explained = {i for i in failing if self._same(observed[i].actual, self._output(key, form, i), i)
+                     or self._shows(mistake, i, observed[i])}
+        if explained:  # only then is it worth running on the cases that passed
+            for index, seen in observed.items():
+                if seen.passed and not self._same(seen.actual, self._output(key, form, index), index):
+                    return None
+        return explained
+
+    def _shows(self, mistake: Mistake, index: int, seen: Observed) -> bool:
+        if mistake.predicate is None or seen.actual is None:
+            return False
+        outputs = {name: record.get("data") for name, record in seen.actual["outputs"].items()}
+        try:
+            return bool(mistake.predicate(self.cases[index], outputs))
+        except Exception:  # noqa: BLE001 - a property that does not apply to these outputs does not hold
+            return False
+
+    def _output(self, key: tuple, form: dict, index: int):
+        cached = self._outputs.get((key, index))
+        if cached is None:
+            impl = self._impls.get(key)
+            if impl is None:
+                impl = self._impls[key] = loaders.variant_impl(self.kata, form)
+            try:
+                cached = execute(impl, self.checks, self.cases[index], self.kata.framework, "cpu")
+            except Exception:  # noqa: BLE001 - a mistake may raise where the reference does not
+                cached = RAISED
+            self._outputs[(key, index)] = cached
+        return cached
+
+    def _same(self, actual: dict | None, wrong: Any, index: int) -> bool:
+        """Whether a record (the learner's, or the reference's) is what the form gives."""
+        if actual is None or wrong is RAISED:
+            return actual is None and wrong is RAISED
+        tol = _tolerance(self.cases[index])
+        outputs_right = _agree(actual["outputs"], self.expected[index]["outputs"], tol)
+        if not _agree(actual["outputs"], wrong["outputs"], tol):
+            return False
+        # The forward decides first: gradients only tell forms apart when the outputs are right.
+        if outputs_right and not _agree(actual["grads"], wrong["grads"], tol):
+            return False
+        return _agree(actual["inputs_after"], wrong["inputs_after"], tol)
+
+    def _pair(self, partial: list, failing: list[int], observed: dict[int, Observed]) -> list[Diagnosis]:
+        """Two mistakes in different functions, each explaining some failing cases."""
+        for a, (first, form_a, explained_a) in enumerate(partial):
+            for second, form_b, explained_b in partial[a + 1:]:
+                if first.id == second.id or set(form_a) & set(form_b) or len(explained_a | explained_b) < len(failing):
+                    continue
+                key = (f"{first.id}+{second.id}", id(form_a), id(form_b))
+                both = self._explained(key, {**form_a, **form_b}, first, failing, observed)
+                if both is not None and len(both) == len(failing):
+                    return Explanation((first, second), len(both), len(failing)).diagnoses()
+        return []
+
+    def localise(self, observed: dict[int, Observed]) -> Localisation | None:
+        """The first failing probe after passing ones: where the fault lives."""
+        probes = [i for i, case in enumerate(self.cases) if case.probe and i in observed]
+        passed = [self.cases[i].probe for i in probes if observed[i].passed]
+        failed = [i for i in probes if not observed[i].passed]
+        if not failed:
+            return None
+        first = self.cases[failed[0]]
+        right = f"right with {', '.join(passed)}; " if passed else ""
+        return Localisation(first.name, f"{right}wrong with {first.probe}" + (f": {first.blame}" if first.blame else ""))
+
+    def smallest_failing(self, observed: dict[int, Observed]) -> int | None:
+        """The failing case with the fewest input values, for a learner to reproduce in a REPL."""
+        failing = [i for i, seen in observed.items() if not seen.passed]
+        return min(failing, key=lambda i: (_size(self.cases[i].args), i), default=None)
+
+
+def _tolerance(case: Case) -> compare.Tolerance:
+    return compare.Tolerance.for_case(case.dtype, case.scale if case.scale is not None else compare.scale_of(case.args))
+
+
+def _agree(actual: dict[str, Any], wanted: dict[str, Any], tol: compare.Tolerance) -> bool:
+    for name, want in wanted.items():
+        got = actual.get(name)
+        if got is None or not compare.matches(got, want, tol):
+            return False
+    return True
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, np.ndarray):
+        return value.size
+    if isinstance(value, dict):
+        return sum(_size(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_size(v) for v in value)
+    return 0

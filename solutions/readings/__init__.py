@@ -1,0 +1,1 @@
+"""Other right answers of a reference, where the contract leaves a choice."""

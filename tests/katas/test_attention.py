@@ -1,15 +1,26 @@
-"""The attention reference agrees with F.scaled_dot_product_attention, gradients included."""
+"""The attention reference agrees with F.scaled_dot_product_attention, gradients included; every
+form of every known mistake is named by its own id; probes say where an unknown fault lives."""
 
 from __future__ import annotations
 
+import math
+import types
+
+import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dlprep.grading import loaders
+from dlprep.grading.execute import execute
+from dlprep.katas.catalog import load
+from tests.katas.helpers import grade_in_process
 from tests.katas.strategies import reference, seeds, small
 
 attention = reference("attention")
+KATA = load().get("attention")
+FORMS = [(m, form) for m in loaders.mistakes(KATA) for form in m.forms()]
 
 
 @settings(max_examples=30, deadline=None)
@@ -45,3 +56,47 @@ def test_reference_stays_on_the_meta_device():
     output, weights = attention.self_attention(Q, K, V, attention.causal_mask(4, device="meta"))
     assert output.device.type == weights.device.type == "meta"
     assert output.shape == (2, 4, 3) and weights.shape == (2, 4, 4)
+
+
+@pytest.mark.parametrize("mistake, form", FORMS, ids=[f"{m.id}:{n}" for n, (m, _) in enumerate(FORMS)])
+def test_every_form_of_a_mistake_is_named_by_its_own_id(mistake, form):
+    report = grade_in_process(KATA, loaders.variant_impl(KATA, form))
+    assert not report.passed
+    assert [d.mistake for d in report.diagnosis] == [mistake.id]
+
+
+@pytest.mark.parametrize("mistake", [m for m in loaders.mistakes(KATA) if m.predicate], ids=lambda m: m.id)
+def test_a_stated_property_never_holds_for_right_outputs(mistake):
+    checks, ref = loaders.checks_module(KATA), loaders.reference(KATA)
+    for case in loaders.make_cases(KATA):
+        outputs = {name: record["data"] for name, record in execute(ref, checks, case, "torch", "cpu")["outputs"].items()}
+        assert not mistake.predicate(case, outputs), case.name
+
+
+def _attention_with(*, keys=lambda K: K.transpose(-2, -1), hidden=lambda mask: mask == 0, dtype=lambda t: t,
+                    outputs=lambda output, weights: (output, weights)):
+    """The reference with one step replaced, as an unknown mistake would replace it."""
+    def self_attention(Q, K, V, mask=None):
+        scores = dtype(Q) @ dtype(keys(K)) / math.sqrt(Q.size(-1))
+        if mask is not None:
+            scores = scores.masked_fill(hidden(mask), float("-inf"))
+        weights = torch.softmax(scores, dim=-1)
+        return outputs(weights @ dtype(V), weights)
+
+    return types.SimpleNamespace(self_attention=self_attention, causal_mask=attention.causal_mask)
+
+
+@pytest.mark.parametrize("impl, probe", [
+    (_attention_with(keys=lambda K: K.transpose(-2, -1).detach()), "probe: gradients"),
+    (_attention_with(dtype=lambda t: t.double()), "probe: float32"),
+    (_attention_with(hidden=lambda mask: ~mask), "probe: 0/1 padding mask"),  # ~ of a 0/1 integer mask is -1/-2
+    (_attention_with(outputs=lambda output, weights: (weights, output)), "probe: one query, dₖ = 1, no batch"),
+], ids=["detached", "float64", "bitwise-not mask", "outputs swapped"])
+def test_an_unknown_fault_is_localised_by_the_first_failing_probe(impl, probe):
+    report = grade_in_process(KATA, impl)
+    assert not report.passed and report.diagnosis == []
+    assert report.localisation is not None and report.localisation.case == probe
+    probes = [case for case in loaders.make_cases(KATA) if case.probe]
+    earlier = probes[: [case.name for case in probes].index(probe)]
+    right = report.localisation.message.split("; wrong with ")[0]
+    assert all(case.probe in right for case in earlier), report.localisation.message

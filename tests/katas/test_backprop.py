@@ -1,6 +1,9 @@
-"""`backprop`: the reference agrees with PyTorch autograd and with central differences."""
+"""`backprop`: the reference agrees with PyTorch autograd and with central differences; every form of
+every known mistake is named by its own id; probes say where an unknown fault lives."""
 
 from __future__ import annotations
+
+import types
 
 import numpy as np
 import pytest
@@ -14,8 +17,11 @@ from dlprep.grading.checks import backprop as checks
 from dlprep.grading.execute import ProtocolError, execute
 from dlprep.katas.catalog import load
 
+from .helpers import grade_in_process
 from .strategies import reference, rng, seeds, small
 
+KATA = load().get("backprop")
+FORMS = [(m, form) for m in loaders.mistakes(KATA) for form in m.forms()]
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 TORCH_ACTIVATIONS = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
 
@@ -168,3 +174,68 @@ def test_cases_cover_the_contract():
     assert 1 in {c.args["X"].shape[0] for c in reference_cases}
     assert {2} < {c.args["params"][-1][0].shape[0] for c in reference_cases}
     assert any(c.compare == "self" for c in cases)
+
+
+@pytest.mark.parametrize("mistake, form", FORMS, ids=[f"{m.id}:{n}" for n, (m, _) in enumerate(FORMS)])
+def test_every_form_of_a_mistake_is_named_by_its_own_id(mistake, form):
+    report = grade_in_process(KATA, loaders.variant_impl(KATA, form))
+    assert not report.passed
+    assert [d.mistake for d in report.diagnosis] == [mistake.id]
+
+
+@pytest.mark.parametrize("mistake", [m for m in loaders.mistakes(KATA) if m.predicate], ids=lambda m: m.id)
+def test_a_stated_property_never_holds_for_right_outputs(mistake):
+    ref = loaders.reference(KATA)
+    for case in loaders.make_cases(KATA):
+        outputs = {name: record["data"] for name, record in execute(ref, checks, case, "numpy", "cpu")["outputs"].items()}
+        assert not mistake.predicate(case, outputs), case.name
+
+
+def _through_activation(delta, z, activation):
+    return delta * reference("backprop").activation_grad(z, activation)
+
+
+def _relu_mask_from_delta(delta, z, activation):
+    return np.where(delta > 0, delta, 0.0) if activation == "relu" else _through_activation(delta, z, activation)
+
+
+def _backprop_with(*, local=_through_activation, db=lambda delta: delta.sum(axis=0), bias=True):
+    """The reference with one step replaced, as an unknown mistake would replace it."""
+    ref = reference("backprop")
+
+    def mlp_loss_and_grads(params, X, y, activation="relu"):
+        N, a, cache = X.shape[0], X, []
+        for l, (W, b) in enumerate(params):
+            z = a @ W.T + (b if bias else 0.0)
+            cache.append((a, z))
+            a = z if l == len(params) - 1 else ref.activate(z, activation)
+        shifted = a - a.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        delta = np.exp(log_probs)
+        delta[np.arange(N), y] -= 1.0
+        delta /= N
+        grads = []
+        for l in reversed(range(len(params))):
+            a_prev, z = cache[l]
+            if l < len(params) - 1:
+                delta = local(delta, z, activation)
+            grads.append((delta.T @ a_prev, db(delta)))
+            delta = delta @ params[l][0]
+        return float(-log_probs[np.arange(N), y].mean()), grads[::-1]
+
+    return types.SimpleNamespace(mlp_loss_and_grads=mlp_loss_and_grads)
+
+
+@pytest.mark.parametrize("impl, probe", [
+    (_backprop_with(local=_relu_mask_from_delta), "probe: a relu hidden layer"),
+    (_backprop_with(db=lambda delta: 2.0 * delta.sum(axis=0)), "probe: one layer, one sample"),
+    (_backprop_with(bias=False), "probe: one layer, one sample"),
+], ids=["relu mask from δ", "db doubled", "biases left out"])
+def test_an_unknown_fault_is_localised_by_the_first_failing_probe(impl, probe):
+    report = grade_in_process(KATA, impl)
+    assert not report.passed and report.diagnosis == []
+    assert report.localisation is not None and report.localisation.case == probe
+    probes = [case for case in loaders.make_cases(KATA) if case.probe]
+    earlier = probes[: [case.name for case in probes].index(probe)]
+    right = report.localisation.message.split("; wrong with ")[0]
+    assert all(case.probe in right for case in earlier), report.localisation.message

@@ -1,7 +1,9 @@
-"""`softmax`: the reference agrees with torch.softmax / torch.log_softmax, stably and silently."""
+"""`softmax`: the reference agrees with torch.softmax / torch.log_softmax, stably and silently; every
+form of every known mistake is named by its own id; probes say where an unknown fault lives."""
 
 from __future__ import annotations
 
+import types
 import warnings
 
 import numpy as np
@@ -10,12 +12,20 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dlprep.grading import loaders
 from dlprep.grading.checks import softmax as checks
+from dlprep.grading.execute import execute
 from dlprep.grading.spec import Case
+from dlprep.katas.catalog import load
 
+from .helpers import grade_in_process
 from .strategies import reference, rng, seeds, small
 
 sm = reference("softmax")
+KATA = load().get("softmax")
+# A mistake made in both functions may be made in either alone: each part is a form too.
+FORMS = [(m, part) for m in loaders.mistakes(KATA) for form in m.forms()
+         for part in (form, *([{name: fn} for name, fn in form.items()] if len(form) > 1 else []))]
 
 
 @st.composite
@@ -93,3 +103,37 @@ def test_run_reports_the_warning_a_right_value_hides():
     assert flags == [0.0, 1.0, 0.0]  # ... but log(0) warned: divide by zero
     *flags, out = checks.run(sm, case, {"z": z.copy()})
     assert flags == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("mistake, form", FORMS, ids=[f"{m.id}:{n}" for n, (m, _) in enumerate(FORMS)])
+def test_every_form_of_a_mistake_is_named_by_its_own_id(mistake, form):
+    report = grade_in_process(KATA, loaders.variant_impl(KATA, form))
+    assert not report.passed
+    assert [d.mistake for d in report.diagnosis] == [mistake.id]
+
+
+@pytest.mark.parametrize("mistake", [m for m in loaders.mistakes(KATA) if m.predicate], ids=lambda m: m.id)
+def test_a_stated_property_never_holds_for_right_outputs(mistake):
+    for case in loaders.make_cases(KATA):
+        outputs = {name: record["data"] for name, record in execute(sm, checks, case, "numpy", "cpu")["outputs"].items()}
+        assert not mistake.predicate(case, outputs), case.name
+
+
+def _log_softmax_neg_inf_as(value):
+    """log_softmax reading −inf logits as `value`: right wherever no logit is −inf."""
+    return lambda z, axis=-1: sm.log_softmax(np.where(np.isneginf(z), value, z), axis)
+
+
+@pytest.mark.parametrize("impl, probe", [
+    (types.SimpleNamespace(softmax=lambda z, axis=-1: sm.softmax(z, axis).astype(np.float32), log_softmax=sm.log_softmax),
+     "softmax: probe: a vector"),
+    (types.SimpleNamespace(softmax=sm.softmax, log_softmax=_log_softmax_neg_inf_as(-1e30)), "log_softmax: probe: a −inf entry"),
+], ids=["float32 out", "−inf read as -1e30"])
+def test_an_unknown_fault_is_localised_by_the_first_failing_probe(impl, probe):
+    report = grade_in_process(KATA, impl)
+    assert not report.passed and report.diagnosis == []
+    assert report.localisation is not None and report.localisation.case == probe
+    probes = [case for case in loaders.make_cases(KATA) if case.probe]
+    earlier = probes[: [case.name for case in probes].index(probe)]
+    right = report.localisation.message.split("; wrong with ")[0]
+    assert all(case.probe in right for case in earlier), report.localisation.message

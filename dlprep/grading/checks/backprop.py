@@ -102,12 +102,15 @@ def self_expected(case: Case, outputs: dict) -> dict:
     return expected_at_entries(case, outputs, [params[layer][kind][index] for layer, kind, index in case.args["entries"]])
 
 
-def _params(rng, sizes, *, gain=1.5, last_gain=1.0):
-    """One (W (n_out, n_in), b (n_out,)) per layer; pre-activations of order `gain`."""
+def _params(rng, sizes, *, gain=1.5, last_gain=1.0, last_offset=0.0):
+    """One (W (n_out, n_in), b (n_out,)) per layer; pre-activations of order `gain`, the logits shifted
+    by `last_offset`."""
     params = []
     for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        g = last_gain if l == len(sizes) - 2 else gain
-        params.append((g * rng.standard_normal((n_out, n_in)) / np.sqrt(n_in), 0.5 * g * rng.standard_normal(n_out)))
+        last = l == len(sizes) - 2
+        g = last_gain if last else gain
+        params.append((g * rng.standard_normal((n_out, n_in)) / np.sqrt(n_in),
+                       0.5 * g * rng.standard_normal(n_out) + (last_offset if last else 0.0)))
     return params
 
 
@@ -118,7 +121,7 @@ def _inputs(rng, sizes, N, **gains):
     return params, X, y
 
 
-def _case(rng, name, sizes, N, activation, *, note="", **gains):
+def _case(rng, name, sizes, N, activation, *, note="", tags=(), probe="", blame="", **gains):
     params, X, y = _inputs(rng, sizes, N, **gains)
     return Case(
         name=name,
@@ -126,7 +129,30 @@ def _case(rng, name, sizes, N, activation, *, note="", **gains):
         args={"params": params, "X": X, "y": y, "activation": activation},
         outputs=("loss", "grads"),
         note=note,
+        tags=tags,
+        probe=probe,
+        blame=blame,
     )
+
+
+def _probes(rng) -> list[Case]:
+    """From one linear layer and one sample to two hidden layers, one part more each time."""
+    return [
+        _case(rng, "probe: one layer, one sample", (3, 3), 1, "relu", probe="one linear layer and one sample",
+              blame="look at the softmax cross-entropy and the last layer: ∂L/∂z = softmax(z) − one_hot(y), "
+              "dW = δᵀa of shape (n_out, n_in), db = δ summed over the batch"),
+        _case(rng, "probe: one layer, a batch of 4", (3, 3), 4, "relu", probe="a batch of 4",
+              blame="look at the batch: the loss is the mean over the N samples, so δ = (softmax − one_hot) / N, "
+              "and db sums δ over the samples"),
+        _case(rng, "probe: a relu hidden layer", (3, 4, 3), 4, "relu", probe="a relu hidden layer",
+              blame="look at the hidden layer: δ passed down as δW, then times g'(z) of that layer, (z > 0) for relu"),
+        _case(rng, "probe: a tanh hidden layer", (3, 4, 3), 4, "tanh", probe="a tanh hidden layer",
+              blame="look at tanh'(z) = 1 − tanh²(z)"),
+        _case(rng, "probe: a sigmoid hidden layer", (3, 4, 3), 4, "sigmoid", probe="a sigmoid hidden layer",
+              blame="look at σ'(z) = σ(z)(1 − σ(z))"),
+        _case(rng, "probe: two hidden layers", (3, 4, 5, 3), 4, "tanh", probe="two hidden layers",
+              blame="look at the loop over the layers: each layer's δ from the one above, and grads in the order of params"),
+    ]
 
 
 def _grad_check(rng, name, sizes, N, activation):
@@ -159,10 +185,14 @@ def cases(rng: np.random.Generator) -> list[Case]:
         _case(rng, "batch of one, sigmoid, 2 hidden: 3→4→6→5", (3, 4, 6, 5), 1, "sigmoid"),
         _case(rng, "square layers, relu: 4→4→4", (4, 4, 4), 5, "relu",
               note="n_in = n_out: a transposed dW has the right shape here, but not the right values"),
-        _case(rng, "logits ~1e3, relu: 4→6→5", (4, 6, 5), 6, "relu", last_gain=600.0, note=big),
-        _case(rng, "logits ~1e3, no hidden layer: 3→2", (3, 2), 5, "sigmoid", last_gain=2500.0, note=big),
+        _case(rng, "logits ~1e3, relu: 4→6→5", (4, 6, 5), 6, "relu", last_gain=600.0, note=big, tags=("large",)),
+        _case(rng, "logits ~1e3, no hidden layer: 3→2", (3, 2), 5, "sigmoid", last_gain=2500.0, note=big, tags=("large",)),
         _grad_check(rng, "gradient check, tanh, 2 hidden: 5→6→4→3", (5, 6, 4, 3), 5, "tanh"),
         _grad_check(rng, "gradient check, sigmoid, 1 hidden: 4→5→3", (4, 5, 3), 4, "sigmoid"),
         _grad_check(rng, "gradient check, relu, 2 hidden: 3→6→5→4", (3, 6, 5, 4), 6, "relu"),
         _grad_check(rng, "gradient check, no hidden layer: 4→3", (4, 3), 3, "relu"),
+        _case(rng, "logits near 1e3, close together, tanh: 4→5→3", (4, 5, 3), 4, "tanh", last_offset=1000.0,
+              tags=("large",), note="every logit near 1000: exp(z) overflows unless the row max is subtracted, "
+              "though no probability is small"),
+        *_probes(rng),
     ]

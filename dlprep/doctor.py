@@ -101,7 +101,44 @@ def pytorch() -> Finding:
     return Finding("PyTorch", Status.OK, f"{release}; grades run on {devices}")
 
 
-CHECKS: list[Callable[[], Finding]] = [data_folder, database, migration_backups, workspace, sqlite_program, pytorch]
+_LAYER_NAMES = {
+    "user": "isolation: a user of its own",
+    "limits": "isolation: limits",
+    "landlock": "isolation: Landlock",
+    "seccomp": "isolation: seccomp",
+}
+
+
+def _isolation_layer(layer: str) -> Callable[[], Finding]:
+    """What the grader can shut a learner's process in with, one layer of `grading.isolation`."""
+
+    def check() -> Finding:
+        from dlprep.grading import isolation
+
+        missing = isolation.offered()[layer]
+        if missing is None:
+            return Finding(_LAYER_NAMES[layer], Status.OK, "available")
+        # Without a user of its own, Landlock still keeps the references out of reach.
+        return Finding(_LAYER_NAMES[layer], Status.WARN, f"not available: {missing}")
+
+    check.__name__ = f"isolation_{layer}"
+    return check
+
+
+def isolation_strict() -> Finding:
+    from dlprep.grading import isolation
+
+    try:
+        isolation.check_strict("strict")
+    except isolation.IsolationError as exc:
+        return Finding("isolation: --isolation strict", Status.WARN, f"would refuse to grade: {exc}")
+    return Finding("isolation: --isolation strict", Status.OK, "can grade here (the strong layers are all available)")
+
+
+CHECKS: list[Callable[[], Finding]] = [
+    data_folder, database, migration_backups, workspace, sqlite_program, pytorch,
+    *(_isolation_layer(layer) for layer in ("user", "limits", "landlock", "seccomp")), isolation_strict,
+]
 """Every check `dlprep doctor` runs, in order. Append new checks here."""
 
 

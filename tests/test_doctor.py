@@ -18,7 +18,11 @@ runner = CliRunner()
 
 def test_every_check_names_itself_and_a_fresh_setup_passes():
     findings = doctor.run()
-    assert [f.check for f in findings] == ["data folder", "database", "migration backups", "workspace", "sqlite3 program", "PyTorch"]
+    assert [f.check for f in findings] == [
+        "data folder", "database", "migration backups", "workspace", "sqlite3 program", "PyTorch",
+        "isolation: a user of its own", "isolation: limits", "isolation: Landlock", "isolation: seccomp",
+        "isolation: --isolation strict",
+    ]
     assert all(f.status is not doctor.Status.FAIL for f in findings), findings
     result = runner.invoke(app, ["doctor"])
     assert result.exit_code == 0

@@ -60,7 +60,7 @@ def test_workspace_help_names_its_default_and_its_variable(command):
 
 def test_a_help_text_in_square_brackets_is_not_eaten_as_markup():
     text = flat(help_of("grade"))
-    assert "[default: auto]" in text and "[default: 60.0; x>=1]" in text
+    assert "[default: auto]" in text and "[default: 20.0; x>=1]" in text
 
 
 def test_quiz_examples_keep_their_descriptions_apart():

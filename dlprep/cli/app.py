@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("katas", "Every kata, by guide section, with your progress."),
     "exercise": ("katas", "Show a kata's statement and put its stub in your workspace (never overwriting your work)."),
     "grade": ("katas", "Run the kata's checks on your implementation and say exactly what is wrong."),
+    "watch": ("watch", "Grade your file now and again every time you save it; each result replaces the last."),
     "hint": ("katas", "Show the next hint for a kata; each call reveals one more."),
     "solution": ("katas", "Show the reference implementation (asks first if you have not passed the kata)."),
     "quiz": ("cards", "Review flashcards, scheduled by spaced repetition (FSRS)."),

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import difflib
 import json
+import signal
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Iterator, Optional
 
 import typer
+from rich.console import Group
 from rich.text import Text
 
 from dlprep import paths, store
 from dlprep.cli.app import console, err_console, fail
+from dlprep.grading import DEFAULT_TIMEOUT_S
 from dlprep.katas import progress, workspace
 from dlprep.katas.catalog import Catalog, Kata, UnknownKata, load
 
+ISOLATION = ("strict", "auto", "off")
 DEVICES = {"auto": None, "cpu": ["cpu"], "cuda": ["cuda"], "all": ["cpu", "cuda"]}
 """`--device` choices and the devices each grades on (None: the CPU, plus CUDA when PyTorch sees it)."""
 NEAR_MISSES = {"gpu": "cuda", "gpus": "cuda", "nvidia": "cuda", "both": "all", "cpu+cuda": "all", "cuda+cpu": "all", "any": "auto"}
@@ -168,20 +173,46 @@ def _target(catalog: Catalog, kata_id: str | None, file: Path | None, workspace_
     return kata, target
 
 
+def _isolation(value: str) -> str:
+    choice = value.strip().lower()
+    if choice not in ISOLATION:
+        raise typer.BadParameter(f"{value!r} is not an isolation mode: strict, auto or off")
+    return choice
+
+
+@contextmanager
+def _ending_cleanly_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP (a closed terminal) end dlprep the way Ctrl-C does: through every
+    `finally`, so that no learner's process and no temporary folder is left behind."""
+
+    def leave(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, leave) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def grade(
     kata_id: Annotated[Optional[str], typer.Argument(metavar="KATA", help="Kata id; default: the kata --file is named after or defines, else the kata whose file you saved last.", show_default=False)] = None,
     file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Grade this file instead of your workspace copy.", show_default=False)] = None,
     every: Annotated[bool, typer.Option("--all", help="Grade every kata you have started, then summarise.")] = False,
     device: Annotated[str, typer.Option(metavar="[auto|cpu|cuda|all]", callback=_device, help="auto: the CPU, plus CUDA when available; all: both, CUDA required.")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="Print only the grade as one JSON object (a list with --all).")] = False,
-    timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Seconds your code may run, per kata.", min=1)] = 60.0,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every check in a table, not only the failing ones.")] = False,
+    repro: Annotated[bool, typer.Option("--repro", help="Save the smallest failing case beside your file and print code that runs it in a REPL.")] = False,
+    timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Seconds your code may run, per kata.", min=1)] = DEFAULT_TIMEOUT_S,
+    isolation: Annotated[str, typer.Option(metavar="[strict|auto|off]", callback=_isolation, help="How your code is shut in: strict refuses to grade without the strong layers (see `dlprep doctor`); auto uses what this machine offers; off, none.")] = "auto",
     workspace_dir: WorkspaceOpt = None,
 ) -> None:
     """Run the kata's checks on your implementation and say exactly what is wrong.
 
-    Your code runs in its own process with a time and memory limit; it is compared with a hidden reference outside that process. Exit status: 0 passed, 1 failed, 2 usage error.
+    Your code runs in a process of its own, shut in by the operating system, with a time and memory limit; it is compared with a hidden reference outside that process. Exit status: 0 passed, 1 failed, 2 usage error.
 
-    Examples: [cyan]dlprep grade[/cyan], [cyan]dlprep grade lstm --device cuda[/cyan], [cyan]dlprep grade --file my_adam.py --json[/cyan], [cyan]dlprep grade --all[/cyan]
+    Examples: [cyan]dlprep grade[/cyan], [cyan]dlprep grade lstm --device cuda[/cyan], [cyan]dlprep grade --file my_adam.py --json[/cyan], [cyan]dlprep grade --all[/cyan], [cyan]dlprep grade attention --repro[/cyan]
     """
     catalog = load()
     if every and (kata_id or file):
@@ -195,23 +226,26 @@ def grade(
         targets = [_target(catalog, kata_id, file, workspace_dir)]
     store.check(write=True)  # before the grading, not after: a grade that cannot be recorded is not run
     from dlprep.grading import grader
+    from dlprep.grading.isolation import IsolationError
 
     devices = DEVICES[device]
-    if devices is not None and "cuda" in devices and not grader.cuda_available():
-        fail(f"--device {device} needs CUDA, and PyTorch sees no CUDA device here")
+    warm = "torch" if any(kata.framework == "torch" for kata, _ in targets) else "numpy"
     from dlprep.cli.render import grading_progress, render_report, render_summary
 
     reports = []
     try:
-        with grading_progress(console, len(targets), visible=not as_json and console.is_terminal) as advance:
-            for kata, target in targets:
-                advance(f"Grading {kata.id}…")
-                try:
-                    report = grader.grade(kata, target, devices, timeout_s=timeout)
-                except (OSError, UnicodeDecodeError) as exc:
-                    fail(f"could not read {target}: {exc}")
-                progress.record_grade(kata.id, report.passed, report.devices, report.duration_s, report.file, report.error.kind if report.error else None)
-                reports.append(report)
+        with _ending_cleanly_on_signals(), grader.Grader(isolation_mode=isolation, timeout_s=timeout, warm=warm) as grading:
+            if devices is not None and "cuda" in devices and not grader.cuda_available():
+                fail(f"--device {device} needs CUDA, and PyTorch sees no CUDA device here")
+            with grading_progress(console, len(targets), visible=not as_json and console.is_terminal) as advance:
+                advance(f"Grading {targets[0][0].id}…")
+                for kata, report in grading.grade_many(targets, devices):
+                    progress.record_grade(kata.id, report.passed, report.devices, report.duration_s, report.file, report.error.kind if report.error else None)
+                    reports.append(report)
+                    advance(f"Graded {kata.id}")
+            snippet = _save_repro(grading, reports[0], targets[0]) if repro and not every else None
+    except IsolationError as exc:
+        fail(str(exc))
     except KeyboardInterrupt:
         err_console.print(f"Interrupted: the kata being graded was stopped; {len(reports)} grade(s) finished before were recorded.")
         raise typer.Exit(130)
@@ -221,8 +255,30 @@ def grade(
     elif every:
         render_summary(console, reports)
     else:
-        render_report(console, reports[0])
+        render_report(console, reports[0], verbose=verbose)
+        if snippet:
+            console.print(snippet)
     raise typer.Exit(0 if all(report.passed for report in reports) else 1)
+
+
+def _save_repro(grading, report, target: tuple[Kata, Path]) -> str | None:
+    """Write the smallest failing case beside the graded file; the code that runs it, for the terminal."""
+    from rich.syntax import Syntax
+
+    from dlprep.grading import repro
+
+    kata, file = target[0], target[1].resolve()
+    if report.passed or report.repro is None or grading.last is None:
+        return None
+    case, expected = grading.last.cases[report.repro], grading.last.expected[report.repro]
+    saved = file.with_name(f"{file.stem}.repro")
+    try:
+        repro.save(kata.id, kata.framework, case, expected, saved)
+    except OSError as exc:
+        fail(f"could not write {saved}: {exc}", 1)
+    code = repro.snippet(kata.id, case.call, case, hasattr(grading.last.checks, "run"), saved, file)
+    return Group(Text(f"The smallest failing case, '{case.name}', is in {saved}. In a Python REPL started anywhere:", style="bold"),
+                 Syntax(code, "python", theme="ansi_dark", word_wrap=True))
 
 
 def hint(

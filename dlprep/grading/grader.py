@@ -11,24 +11,25 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import shutil
 import tempfile
+import threading
 import time
 import tokenize
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Iterator
 
 from dlprep import paths
-from dlprep.grading import forbidden, isolation
+from dlprep.grading import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, forbidden, isolation
 from dlprep.grading.isolation import limits
 from dlprep.grading.report import GradeError, GradeReport
 from dlprep.grading.runner import Host, HostError, Outcome
 from dlprep.katas.catalog import Kata
 
-DEFAULT_TIMEOUT_S = 20.0
-DEFAULT_MEMORY_BYTES = 4 * 2**30
 FILE_BYTES = 64 * 2**20
 """The largest file the learner's process may write in its folder."""
 
@@ -65,7 +66,10 @@ class Grader:
         limits.not_dumpable()  # no process of ours, or of the learner's user, may open our /proc files
         self.isolation_mode, self.timeout_s, self.memory_bytes = isolation_mode, timeout_s, memory_bytes
         self._hosts: dict[str, Host] = {}
+        self._lock = threading.Lock()
         self._prepared: dict[str, Prepared] = {}
+        self.last: Prepared | None = None
+        """What the last grade was run on: its cases and the reference's outputs (for --repro)."""
         if warm is not None:
             self._host(warm)
 
@@ -81,10 +85,30 @@ class Grader:
         self._hosts.clear()
 
     def _host(self, preload: str) -> Host:
-        host = self._hosts.get(preload)
-        if host is None or not host.alive():
-            host = self._hosts[preload] = Host(preload)
-        return host
+        with self._lock:
+            host = self._hosts.get(preload)
+            if host is None or not host.alive():
+                host = self._hosts[preload] = Host(preload)
+            return host
+
+    def grade_many(self, targets: list[tuple[Kata, Path]], devices: list[str] | None = None,
+                   *, parallel: int = 2) -> Iterator[tuple[Kata, GradeReport]]:
+        """Each (kata, file) graded, two at a time: the learner's processes use a core each while
+        this process compares. Reports come in the order of `targets`."""
+        self._host("numpy")  # started here, on this thread, not by a worker
+        pool = ThreadPoolExecutor(max_workers=max(1, min(parallel, os.cpu_count() or 1)))
+        futures = [pool.submit(self.grade, kata, file, devices) for kata, file in targets]
+        try:
+            for (kata, _), future in zip(targets, futures):
+                yield kata, future.result()
+        except BaseException:
+            # Interrupted: end the learners' processes now, or the workers would wait out their limits.
+            for future in futures:
+                future.cancel()
+            self.close()
+            raise
+        finally:
+            pool.shutdown(wait=True)
 
     def grade(self, kata: Kata, file: Path, devices: list[str] | None = None) -> GradeReport:
         """Grade `file` as a submission for `kata` on `devices`.
@@ -107,7 +131,7 @@ class Grader:
         from dlprep.grading.frames import Frames
 
         host = self._host("torch" if kata.framework == "torch" else "numpy")
-        prepared = self._prepare(kata)
+        prepared = self.last = self._prepare(kata)
         folder = Path(tempfile.mkdtemp(prefix="dlprep-grade-"))
         try:
             shutil.copyfile(file, folder / file.name)

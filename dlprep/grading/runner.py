@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import socket
 import subprocess
@@ -62,7 +63,12 @@ class Host:
         self._sock = ours
         self._stderr: list[bytes] = []
         self._lock = threading.Lock()
+        self._waiting: list[queue.Queue] = []
+        """One queue per run asked for and not yet started: the host answers requests in order."""
+        self._runs: dict[int, queue.Queue] = {}
+        self._ended: str | None = None
         threading.Thread(target=self._drain_stderr, daemon=True).start()
+        threading.Thread(target=self._dispatch, daemon=True).start()
         self.preload = preload
 
     def _drain_stderr(self) -> None:
@@ -87,31 +93,42 @@ class Host:
         case_read, case_write = os.pipe()
         result_read, result_write = os.pipe()
         output_read, output_write = os.pipe()
+        events: queue.Queue = queue.Queue()
         try:
             request = json.dumps({"type": "run", "config": config}).encode()
             with self._lock:
                 socket.send_fds(self._sock, [request], [case_read, result_write, output_write])
+                self._waiting.append(events)
         except OSError as exc:
             for fd in (case_read, case_write, result_read, result_write, output_read, output_write):
                 os.close(fd)
             raise HostError(f"the learner host is not answering ({exc}): {self.why_it_ended()}") from None
         for fd in (case_read, result_write, output_write):
             os.close(fd)
-        return Run(self, case_write, result_read, output_read, cases, frames, case_names,
+        return Run(self, events, case_write, result_read, output_read, cases, frames, case_names,
                    timeout_s=timeout_s, memory_bytes=memory_bytes, max_frame=max_frame, folder=folder)
 
-    def message(self, timeout: float) -> dict | None:
-        """The host's next word (started, exited), or None when it has said nothing in `timeout` s."""
-        self._sock.settimeout(timeout)
-        try:
-            data = self._sock.recv(65536)
-        except (socket.timeout, BlockingIOError):
-            return None
-        except OSError:
-            data = b""
-        if not data:
-            raise HostError(f"the learner host ended: {self.why_it_ended()}")
-        return json.loads(data)
+    def _dispatch(self) -> None:
+        """Hand each word of the host to the run it is about: several runs may be under way."""
+        while True:
+            try:
+                data = self._sock.recv(65536)
+            except OSError:
+                data = b""
+            with self._lock:
+                if not data:
+                    self._ended = f"the learner host ended: {self.why_it_ended()}"
+                    for events in [*self._waiting, *self._runs.values()]:
+                        events.put({"type": "ended"})
+                    return
+                message = json.loads(data)
+                if message["type"] == "started" and self._waiting:
+                    events = self._waiting.pop(0)
+                    self._runs[message["pid"]] = events
+                else:
+                    events = self._runs.pop(message["pid"], None)
+            if events is not None:
+                events.put(message)
 
     def kill(self, pid: int) -> None:
         try:
@@ -134,6 +151,8 @@ class Host:
 @dataclass
 class Run:
     host: Host
+    events: queue.Queue
+    """What the host says of this run: started (with the pid), exited (with the status)."""
     case_write: int
     result_read: int
     output_read: int
@@ -217,18 +236,27 @@ class Run:
         error = self.problem or self._exit_error()
         return Outcome(list(self.frames.frames), self.output(), error, self.frames.isolation)
 
+    def _next(self, timeout: float) -> dict | None:
+        try:
+            message = self.events.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if message["type"] == "ended":
+            raise HostError(self.host._ended or "the learner host ended")
+        return message
+
     def _watch(self) -> None:
         deadline = time.monotonic() + HOST_START_S
         while self.pid is None:
             if time.monotonic() > deadline:
                 raise HostError(f"the learner host did not start within {HOST_START_S:g} s")
-            message = self.host.message(0.05)
+            message = self._next(0.05)
             if message and message["type"] == "started":
                 self.pid = message["pid"]
         started = time.monotonic()
         while self.status is None:
-            message = self.host.message(0.02)
-            if message and message["type"] == "exited" and message["pid"] == self.pid:
+            message = self._next(0.02)
+            if message and message["type"] == "exited":
                 self.status = message["status"]
                 return
             if self._stop.is_set():
@@ -245,10 +273,10 @@ class Run:
     def _collect_exit(self, deadline: float) -> None:
         while self.status is None and time.monotonic() < deadline:
             try:
-                message = self.host.message(0.05)
+                message = self._next(0.05)
             except HostError:
                 return
-            if message and message["type"] == "exited" and message["pid"] == self.pid:
+            if message and message["type"] == "exited":
                 self.status = message["status"]
 
     def _where(self) -> str:

@@ -20,7 +20,7 @@ import uuid
 import pytest
 
 from dlprep import paths, store
-from dlprep.grading import grader, isolation
+from dlprep.grading import DEFAULT_TIMEOUT_S, grader, isolation
 from dlprep.katas.catalog import load
 
 SOFTMAX = load().get("softmax")
@@ -35,7 +35,7 @@ def grade(tmp_path, body: str, *, kata=SOFTMAX, reference=REFERENCE, **options):
     file.write_text(reference + "\n" + textwrap.dedent(body))
     started = time.monotonic()
     report = grader.grade(kata, file, options.pop("devices", ["cpu"]), **options)
-    assert time.monotonic() - started < options.get("timeout_s", grader.DEFAULT_TIMEOUT_S) + 15
+    assert time.monotonic() - started < options.get("timeout_s", DEFAULT_TIMEOUT_S) + 15
     return report
 
 
@@ -301,20 +301,24 @@ def _processes_marked(mark: str) -> list[int]:
     return found
 
 
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL])
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGKILL])
 def test_ending_the_grader_ends_the_learners_process(tmp_path, how):
+    """Ctrl-C, SIGTERM and a closed terminal end dlprep through its cleanup (exit 130, saying so);
+    even SIGKILL, which allows none, leaves no process behind (each dies with its parent)."""
     file = tmp_path / "softmax.py"
     file.write_text("import os\ntry:\n    os.fork()\n    os.setsid()\nexcept OSError:\n    pass\ndef softmax(z, axis=-1):\n    while True:\n        pass\ndef log_softmax(z, axis=-1):\n    pass\n")
     mark = f"DLPREP_TEST_MARK_{uuid.uuid4().hex}"
     env = {**os.environ, mark: "1"}
     cli = subprocess.Popen([sys.executable, "-m", "dlprep", "grade", "softmax", "--file", str(file), "--json"],
-                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
     while len(_processes_marked(mark)) < 3 and time.monotonic() < deadline:  # dlprep, the host, the learner
         time.sleep(0.1)
     time.sleep(0.5)
     cli.send_signal(how)
-    cli.wait(timeout=10)
+    _, stderr = cli.communicate(timeout=10)
+    if how != signal.SIGKILL:
+        assert cli.returncode == 130 and "Interrupted" in stderr, (cli.returncode, stderr)
     deadline = time.monotonic() + 5
     while _processes_marked(mark) and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -1,0 +1,165 @@
+"""`dlprep watch`: a verdict a fraction of a second after each save."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import select
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.text import Text
+
+from dlprep import store
+from dlprep.cli.app import console, fail
+from dlprep.cli.katas import DEVICES, WorkspaceOpt, _device, _ending_cleanly_on_signals, _isolation, _target
+from dlprep.grading import DEFAULT_TIMEOUT_S
+from dlprep.katas import progress
+from dlprep.katas.catalog import load
+
+KEYS = "h hint · r grade again · s solution · q quit"
+
+
+def watch(
+    kata_id: Annotated[Optional[str], typer.Argument(metavar="KATA", help="Kata id; default: the kata whose file you saved last.", show_default=False)] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Watch this file instead of your workspace copy.", show_default=False)] = None,
+    device: Annotated[str, typer.Option(metavar="[auto|cpu|cuda|all]", callback=_device, help="As for grade.")] = "auto",
+    timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Seconds your code may run, per grade.", min=1)] = DEFAULT_TIMEOUT_S,
+    isolation: Annotated[str, typer.Option(metavar="[strict|auto|off]", callback=_isolation, help="As for grade.")] = "auto",
+    workspace_dir: WorkspaceOpt = None,
+) -> None:
+    """Grade your file now and again every time you save it; each result replaces the last.
+
+    Keys, in a terminal: h the next hint, r grade again now, s the solution (asks first), q quit. Piped, one result is printed per save. Passing grades are recorded. Editors' atomic saves are followed; on a network drive or WSL, set WATCHFILES_FORCE_POLLING=1.
+
+    Example: [cyan]dlprep watch attention[/cyan], then edit and save ~/dlprep/attention.py
+    """
+    from dlprep.grading.grader import Grader
+    from dlprep.grading.isolation import IsolationError
+    from dlprep.grading.watch import Watcher
+
+    kata, target = _target(load(), kata_id, file, workspace_dir)
+    store.check(write=True)
+    interactive = console.is_terminal and sys.stdin.isatty()
+    warm = "torch" if kata.framework == "torch" else "numpy"
+    try:
+        with _ending_cleanly_on_signals(), Grader(isolation_mode=isolation, timeout_s=timeout, warm=warm) as grading:
+            watcher = Watcher(grading, kata, target, DEVICES[device])
+            _show(watcher, interactive)
+            saves: queue.Queue[None] = queue.Queue()
+            stop = threading.Event()
+            threading.Thread(target=lambda: [saves.put(None) for _ in watcher.saves(stop)], daemon=True).start()
+            try:
+                with _keys() if interactive else contextlib.nullcontext() as keys:
+                    _loop(watcher, saves, keys, interactive)
+            finally:
+                stop.set()
+    except IsolationError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        pass
+    console.print("Stopped watching.")
+
+
+def _loop(watcher, saves: queue.Queue, keys, interactive: bool) -> None:
+    while True:
+        key = keys.read(0.05) if keys is not None else None
+        if key in ("q", "\x04"):
+            return
+        saved = _drain(saves, wait=0.0 if interactive else 0.2)
+        if saved or key == "r":
+            _show(watcher, interactive)
+        elif key == "h":
+            _hint(watcher.kata)
+        elif key == "s":
+            _solution(watcher.kata, keys)
+
+
+def _drain(saves: queue.Queue, wait: float) -> bool:
+    try:
+        saves.get(timeout=wait) if wait else saves.get_nowait()
+    except queue.Empty:
+        return False
+    while not saves.empty():
+        saves.get_nowait()
+    return True
+
+
+def _show(watcher, interactive: bool) -> None:
+    from dlprep.cli.render import render_report
+
+    started = time.monotonic()
+    report, changed = watcher.grade()
+    if report.passed:
+        progress.record_grade(report.kata, True, report.devices, report.duration_s, report.file, None)
+    if interactive:
+        console.clear()
+    else:
+        console.rule(f"{watcher.kata.id} · {time.strftime('%H:%M:%S')}", style="dim")
+    render_report(console, report)
+    if changed:
+        console.print(Text(f"Since the last grade: {changed}", style="cyan"))
+    waited = time.monotonic() - started
+    if interactive:
+        console.print(Text(f"Watching {watcher.file} (graded in {waited:.2f} s) · {KEYS}", style="dim"))
+
+
+def _hint(kata) -> None:
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
+    shown = progress.next_hint(kata.id, kata.hints)
+    if shown is None:
+        console.print(f"That was every hint for {kata.id}.")
+        return
+    number, text = shown
+    console.print(Panel(Markdown(text), title=f"{kata.id}: hint {number} of {len(kata.hints)}", title_align="left"))
+
+
+def _solution(kata, keys) -> None:
+    from rich.syntax import Syntax
+
+    from dlprep import paths
+
+    passed = progress.statuses([kata.id])[kata.id].state is progress.State.PASSED
+    if not passed:
+        console.print(f"You have not passed {kata.id} yet. Show the reference anyway? [y/N]")
+        if keys.read(None) not in ("y", "Y"):
+            return
+    console.print(Syntax(paths.reference(kata.id).read_text(encoding="utf-8"), "python", line_numbers=True, theme="ansi_dark", word_wrap=True))
+
+
+class _keys:
+    """Single key presses, without Enter and without echo; Ctrl-C stays a KeyboardInterrupt."""
+
+    def __enter__(self):
+        import termios
+        import tty
+
+        self._fd = sys.stdin.fileno()
+        self._saved = termios.tcgetattr(self._fd)
+        tty.setcbreak(self._fd)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        import termios
+
+        termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
+
+    def read(self, timeout: float | None) -> str | None:
+        ready, _, _ = select.select([self._fd], [], [], timeout)
+        if not ready:
+            return None
+        chunk = os.read(self._fd, 64).decode(errors="replace")
+        if not chunk:
+            return "q"  # the terminal went away
+        return None if chunk.startswith("\x1b") else chunk[0]  # arrow keys are no commands
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(watch)

@@ -2,8 +2,9 @@
 
 `_optimizers(...)` builds an (Adam, AdamW) pair with one thing changed. Mistakes in Adam's
 own update (moments, bias correction, ε, the step count) replace both classes, since AdamW
-is Adam plus a decay; mistakes in the weight decay replace only the class they concern, and `not-in-place` replaces
-Adam only, so that it is recognised whether AdamW's decay is written in place or not.
+is Adam plus a decay; mistakes in the weight decay replace only the class they concern, and
+`not-in-place` takes every form a learner's AdamW gives it: written apart and right, or
+inheriting the rebinding Adam step, with its decay in place or not.
 """
 
 import torch
@@ -37,14 +38,22 @@ def _optimizers(
     *,
     first_moment=_ema,
     second_moment=lambda v, g, beta: _ema(v, g * g, beta),
-    corrected=True,
+    corrected="mv",
     t_offset=0,
     shared_t=False,
-    denominator=lambda v_hat, eps: v_hat.sqrt() + eps,
+    denominator=lambda v_hat, eps, bias_correction2: v_hat.sqrt() + eps,
     adam_decay=_l2,
     adamw_decay=_decoupled,
-    in_place=True,
+    rebound=None,
+    none_as_zero=False,
 ):
+    """An (Adam, AdamW) pair with one thing changed.
+
+    corrected: the moments divided by 1-βᵗ. rebound: where `p = p - ...` makes `p` a copy, so that
+    what follows never reaches the parameter: "before-decay" or "after-decay" (None: in place).
+    none_as_zero: a None gradient is taken as zeros instead of skipping the parameter.
+    """
+
     class Adam:
         decay = adam_decay
 
@@ -59,17 +68,21 @@ def _optimizers(
             beta1, beta2 = self.betas
             self.t += 1
             for p, state in zip(self.params, self.state):
-                if p.grad is None:
+                if p.grad is None and not none_as_zero:
                     continue
-                g = p.grad
-                if not in_place:
+                g = torch.zeros_like(p) if p.grad is None else p.grad
+                if rebound == "before-decay":
                     p = p.detach().clone()  # `p = p - ...` rebinds a name: the parameter never moves
                 g = self.decay(p, g)
+                if rebound == "after-decay":
+                    p = p.detach().clone()
                 state["t"] += 1
                 t = (self.t if shared_t else state["t"]) + t_offset
                 m, v = first_moment(state["m"], g, beta1), second_moment(state["v"], g, beta2)
-                m_hat, v_hat = (m / (1 - beta1**t), v / (1 - beta2**t)) if corrected else (m, v)
-                p.sub_(self.lr * m_hat / denominator(v_hat, self.eps))
+                bias_correction1, bias_correction2 = 1 - beta1**t, 1 - beta2**t
+                m_hat = m / bias_correction1 if "m" in corrected else m
+                v_hat = v / bias_correction2 if "v" in corrected else v
+                p.sub_(self.lr * m_hat / denominator(v_hat, self.eps, bias_correction2))
 
         def zero_grad(self):
             for p in self.params:
@@ -87,17 +100,26 @@ def _optimizers(
 MISTAKES = [
     mistake(
         "no-bias-correction",
-        "m and v are used without bias correction. Both start at 0, so early on they are "
+        "m or v (or both) is used without its bias correction. Both start at 0, so early on they are "
         "biased towards 0 (after one step m = (1-β₁)g, v = (1-β₂)g²); the guide divides them by "
         "1-β₁ᵗ and 1-β₂ᵗ: m̂ = m/(1-β₁ᵗ), v̂ = v/(1-β₂ᵗ), and the update uses m̂ and v̂.",
-        **_optimizers(corrected=False),
+        variants=[_optimizers(corrected="v"), _optimizers(corrected="m")],
+        **_optimizers(corrected=""),
     ),
     mistake(
         "eps-inside-sqrt",
-        "ε is added inside the square root, √(v̂ + ε). The guide's Adam (and PyTorch) add it "
-        "outside: θ = θ - ηm̂/(√v̂ + ε). The two agree for ordinary gradients, but when gradients "
-        "are tiny (1e-7) √(v̂ + ε) ≈ √ε = 1e-4 swamps √v̂ and the step all but vanishes.",
-        **_optimizers(denominator=lambda v_hat, eps: (v_hat + eps).sqrt()),
+        "ε is added inside the square root, √(v̂ + ε) or √(v + ε)/√(1-β₂ᵗ). The guide's Adam (and "
+        "PyTorch) add it outside: θ = θ - ηm̂/(√v̂ + ε). The two agree for ordinary gradients, but when "
+        "gradients are tiny (1e-7) √ε = 1e-4 swamps √v̂ and the step all but vanishes.",
+        variants=[_optimizers(denominator=lambda v_hat, eps, bias_correction2: (v_hat + eps / bias_correction2).sqrt())],
+        **_optimizers(denominator=lambda v_hat, eps, bias_correction2: (v_hat + eps).sqrt()),
+    ),
+    mistake(
+        "no-sqrt",
+        "The update divides by v̂ instead of √v̂: θ = θ - ηm̂/(√v̂ + ε). v̂ estimates E[g²], so √v̂ has "
+        "the units of g and m̂/√v̂ is about ±1 whatever the gradients' scale; m̂/v̂ is about 1/g, "
+        "huge for small gradients and tiny for large ones.",
+        **_optimizers(denominator=lambda v_hat, eps, bias_correction2: v_hat + eps),
     ),
     mistake(
         "t-starts-at-zero",
@@ -114,10 +136,12 @@ MISTAKES = [
         **_optimizers(t_offset=1),
     ),
     mistake(
-        "shared-step-count",
-        "One step count t is shared by all parameters, so a parameter skipped at some step (its "
-        ".grad was None) is bias-corrected as if it had been updated. PyTorch keeps t per "
-        "parameter, counting only the steps that actually updated it: m̂ = m/(1-β₁ᵗ) with that t.",
+        "global-step-count",
+        "One step count t is kept for the whole optimizer, as the textbook writes Adam, so a "
+        "parameter skipped at some step (its .grad was None) is bias-corrected as if it had been "
+        "updated. torch.optim keeps t per parameter (state[p]['step']) and skips a parameter whose "
+        "grad is None entirely: m̂ = m/(1-β₁ᵗ) with that parameter's own t. The two agree until a "
+        "parameter misses a step, which happens with frozen layers or unused branches.",
         **_optimizers(shared_t=True),
     ),
     mistake(
@@ -135,12 +159,21 @@ MISTAKES = [
         **_optimizers(second_moment=_ema),
     ),
     mistake(
+        "none-grad-as-zero",
+        "A parameter whose .grad is None is updated as if its gradient were zero: m and v decay, its t "
+        "advances and θ still moves (m̂ is not zero). torch.optim skips it entirely, and so must step(): "
+        "`if p.grad is None: continue`, leaving θ, m, v and t as they are. A zero gradient, unlike None, "
+        "is a gradient.",
+        **_optimizers(none_as_zero=True),
+    ),
+    mistake(
         "not-in-place",
-        "The parameters never change: the update builds a new tensor (`p = p - lr * ...`, or "
+        "The Adam step never reaches the parameters: it builds a new tensor (`p = p - lr * ...`, or "
         "stores it in a list) instead of changing the parameter itself. The model holds the "
         "original tensors, so step() must update them in place, under torch.no_grad(): "
         "`p.sub_(lr * m̂ / (√v̂ + ε))`, `p.mul_(...)`, or `p.data = ...`.",
-        Adam=_optimizers(in_place=False)["Adam"],  # told by Adam's cases, however AdamW's decay is written
+        variants=[_optimizers(rebound="before-decay"), _optimizers(rebound="after-decay")],
+        Adam=_optimizers(rebound="before-decay")["Adam"],  # an AdamW written apart may be right
     ),
     mistake(
         "decoupled-decay-in-adam",

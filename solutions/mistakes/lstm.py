@@ -3,14 +3,11 @@
 import torch
 
 from dlprep.grading.spec import mistake
+from dlprep.solutions.mistakes._overflow import naive_sigmoid, non_finite_on_large_inputs, sigmoid_from_exp
 
 
 def _identity(t):
     return t
-
-
-def _naive_sigmoid(z):
-    return 1 / (1 + torch.exp(-z))  # exp(-z) overflows for very negative z: inf/inf = NaN in backward
 
 
 def _cell(
@@ -22,15 +19,21 @@ def _cell(
     use_b_hh=True,
     old_cell_in_h=False,
     swap_return=False,
-    concat_order="hx",
+    mismatched_concat=None,
 ):
-    """An LSTM cell that reads the stacked gates in `order`, with the given nonlinearities."""
+    """An LSTM cell that reads the stacked gates in `order`, with the given nonlinearities.
+
+    mismatched_concat: the guide's W[·, ·] built with the input and the weights concatenated in
+    different orders, "h-x" ([hₜ₋₁, xₜ] against [W_ih | W_hh]) or "x-h" ([xₜ, hₜ₋₁] against [W_hh | W_ih]).
+    """
 
     def lstm_cell(x, h, c, W_ih, W_hh, b_ih=None, b_hh=None):
-        if concat_order == "hx":
-            gates = x @ W_ih.T + h @ W_hh.T
-        else:  # [hₜ₋₁, xₜ] against [W_ih | W_hh]: each weight meets the other input
+        if mismatched_concat == "h-x":
             gates = torch.cat([h, x], dim=1) @ torch.cat([W_ih, W_hh], dim=1).T
+        elif mismatched_concat == "x-h":
+            gates = torch.cat([x, h], dim=1) @ torch.cat([W_hh, W_ih], dim=1).T
+        else:
+            gates = x @ W_ih.T + h @ W_hh.T
         if b_ih is not None:
             gates = gates + b_ih
         if b_hh is not None and use_b_hh:
@@ -44,9 +47,23 @@ def _cell(
     return lstm_cell
 
 
-def _forward(*, carry_state=True, append_before_step=False):
-    """An unrolling over time built on a correct cell."""
-    cell = _cell()
+def _forward(
+    *,
+    cell=None,
+    carried="hc",
+    stale_state=False,
+    append_before_step=False,
+    cell_gives_c_first=False,
+    returns_c_first=False,
+):
+    """An unrolling over time around `cell` (a correct one by default).
+
+    carried: the states fed from one step into the next; the others restart from h0, c0.
+    stale_state: a state not carried is never reassigned either, so the returned one is still h0 or c0.
+    cell_gives_c_first: the loop unpacks the cell's result as (c, h), as a cell returning (c, h) needs.
+    returns_c_first: (output, (c_n, h_n)) instead of (output, (h_n, c_n)).
+    """
+    step = cell or _cell()
 
     def lstm_forward(x, h0, c0, W_ih, W_hh, b_ih=None, b_hh=None):
         h, c = h0, c0
@@ -54,10 +71,15 @@ def _forward(*, carry_state=True, append_before_step=False):
         for x_t in x:
             if append_before_step:
                 outputs.append(h)
-            h, c = cell(x_t, h if carry_state else h0, c if carry_state else c0, W_ih, W_hh, b_ih, b_hh)
+            result = step(x_t, h if "h" in carried else h0, c if "c" in carried else c0, W_ih, W_hh, b_ih, b_hh)
+            h_t, c_t = reversed(result) if cell_gives_c_first else result
+            if "h" in carried or not stale_state:
+                h = h_t
+            if "c" in carried or not stale_state:
+                c = c_t
             if not append_before_step:
-                outputs.append(h)
-        return torch.stack(outputs), (h, c)
+                outputs.append(h_t)
+        return torch.stack(outputs), ((c, h) if returns_c_first else (h, c))
 
     return lstm_forward
 
@@ -65,10 +87,11 @@ def _forward(*, carry_state=True, append_before_step=False):
 MISTAKES = [
     mistake(
         "gate-order",
-        "The stacked gates are read as i, f, o, g (three sigmoids, then the candidate), but nn.LSTMCell "
-        "stacks the rows of W_ih, W_hh and the biases as i, f, g, o: the third block of H rows is the "
-        "candidate C̃ₜ = tanh(·) and the fourth is the output gate oₜ = σ(·). Slice `gates.chunk(4, 1)` "
-        "in that order.",
+        "The four stacked gate blocks are read in an order other than nn.LSTMCell's (i, f, o, g with "
+        "three sigmoids first, TensorFlow's i, g, f, o, Chainer's g, i, f, o, ...). PyTorch stacks the "
+        "rows of W_ih, W_hh and the biases as i, f, g, o: input gate, forget gate, candidate "
+        "C̃ₜ = tanh(·), output gate oₜ = σ(·). Slice `gates.chunk(4, 1)` in that order.",
+        variants=[{"lstm_cell": _cell(order=order)} for order in ("igfo", "gifo", "fiog")],
         lstm_cell=_cell(order="ifog"),
     ),
     mistake(
@@ -104,30 +127,48 @@ MISTAKES = [
     ),
     mistake(
         "swapped-h-c",
-        "The cell returns (c_next, h_next); the contract, like nn.LSTMCell, returns (h_next, c_next), and "
-        "lstm_forward returns (output, (h_n, c_n)) with the hidden state first.",
-        lstm_cell=_cell(swap_return=True),
+        "The cell state comes first where the hidden state should: the contract, like PyTorch, returns "
+        "(h_next, c_next) from lstm_cell and (output, (h_n, c_n)) from lstm_forward, the hidden state "
+        "first in both.",
+        variants=[
+            {"lstm_cell": _cell(swap_return=True),
+             "lstm_forward": _forward(cell=_cell(swap_return=True), cell_gives_c_first=True)},
+            {"lstm_forward": _forward(returns_c_first=True)},
+            {"lstm_cell": _cell(swap_return=True),
+             "lstm_forward": _forward(cell=_cell(swap_return=True), cell_gives_c_first=True, returns_c_first=True)},
+        ],
+        lstm_cell=_cell(swap_return=True),  # lstm_forward unpacking it as (h, c) confuses the two states
     ),
     mistake(
         "concat-weights-mismatch",
         "The guide's concatenated form was built with its blocks in different orders: [hₜ₋₁, xₜ] was "
-        "multiplied by [W_ih | W_hh], so the columns meant for xₜ meet hₜ₋₁ and vice versa (the widths "
-        "add up to I + H either way, so nothing fails; with I = H it is exactly W_ih hₜ₋₁ + W_hh xₜ). "
-        "W[hₜ₋₁, xₜ] needs W = [W_hh | W_ih]; simpler, compute W_ih xₜ + W_hh hₜ₋₁ separately.",
-        lstm_cell=_cell(concat_order="mismatched"),
+        "multiplied by [W_ih | W_hh] (or [xₜ, hₜ₋₁] by [W_hh | W_ih]), so the columns meant for xₜ meet "
+        "hₜ₋₁ and vice versa (the widths add up to I + H either way, so nothing fails; with I = H it is "
+        "exactly W_ih hₜ₋₁ + W_hh xₜ). W[hₜ₋₁, xₜ] needs W = [W_hh | W_ih]; simpler, compute "
+        "W_ih xₜ + W_hh hₜ₋₁ separately.",
+        variants=[{"lstm_cell": _cell(mismatched_concat="x-h")}],
+        lstm_cell=_cell(mismatched_concat="h-x"),
     ),
     mistake(
         "unstable-sigmoid",
-        "The gates use a hand-written σ(z) = 1 / (1 + exp(-z)): for very negative pre-activations exp(-z) "
-        "overflows to inf and the backward pass computes inf · 0 = NaN. Use torch.sigmoid (or evaluate "
-        "exp(z) / (1 + exp(z)) where z < 0).",
-        lstm_cell=_cell(gate=_naive_sigmoid),
+        "A hand-written sigmoid (or tanh) overflows on large pre-activations: 1 / (1 + exp(-z)) gives "
+        "inf · 0 = NaN in the backward pass for very negative z, exp(z) / (1 + exp(z)) gives inf / inf = "
+        "NaN for very positive z. Use torch.sigmoid and torch.tanh, which are stable for any z.",
+        variants=[{"lstm_cell": _cell(gate=sigmoid_from_exp)}],
+        predicate=non_finite_on_large_inputs,
+        lstm_cell=_cell(gate=naive_sigmoid),
     ),
     mistake(
         "no-state-carry",
-        "Every step starts again from h0 and c0 instead of the previous step's (hₜ₋₁, Cₜ₋₁): the recurrence "
-        "hₜ, Cₜ = cell(xₜ, hₜ₋₁, Cₜ₋₁) must carry both states from one step to the next.",
-        lstm_forward=_forward(carry_state=False),
+        "A state is not carried from one step to the next: some step starts again from h0 or c0 (or "
+        "both). The recurrence hₜ, Cₜ = cell(xₜ, hₜ₋₁, Cₜ₋₁) feeds both states of each step into the "
+        "next, and (h_n, c_n) are the states after the last step.",
+        variants=[
+            {"lstm_forward": _forward(carried="", stale_state=True)},
+            {"lstm_forward": _forward(carried="h", stale_state=True)},
+            {"lstm_forward": _forward(carried="h")},
+        ],
+        lstm_forward=_forward(carried=""),
     ),
     mistake(
         "output-off-by-one",

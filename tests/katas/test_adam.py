@@ -1,4 +1,5 @@
-"""The `adam` reference against torch.optim.Adam / AdamW, and the kata's checks."""
+"""The `adam` reference against torch.optim.Adam / AdamW, the kata's checks, every form of a known
+mistake named as it, and a fault no mistake describes located by the probes."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from hypothesis import strategies as st
 from dlprep.grading import forbidden, loaders, verdict
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
+from dlprep.solutions.mistakes import adam as catalogue
 
-from .helpers import assert_passes_every_case, meta_params, params_and_grads, step_on_meta, torch_optim_impl, trajectories
+from .helpers import (assert_passes_every_case, grade_in_process, meta_params, params_and_grads, step_on_meta, torch_optim_impl,
+                      trajectories)
 from .strategies import reference, rng, seeds, small
 
 KATA = load().get("adam")
@@ -71,7 +74,7 @@ def test_torch_optim_passes_every_case(foreach):
 
 
 def test_cases_cover_what_the_contract_asks():
-    cases = loaders.make_cases(KATA)
+    cases = [c for c in loaders.make_cases(KATA) if not c.probe]
     assert {c.call for c in cases} == {"Adam", "AdamW"}
     assert {c.dtype for c in cases} == {"float32", "float64"}
     for call in ("Adam", "AdamW"):
@@ -149,3 +152,54 @@ def test_subclassing_torch_optim_is_forbidden():
     source = "import torch\n\nclass Adam(torch.optim.Optimizer):\n    pass\n"
     assert [use.api for use in forbidden.scan(source, KATA.forbidden)] == ["torch.optim.Optimizer"]
     assert forbidden.scan("from torch import optim\n", KATA.forbidden)
+
+
+MISTAKES = loaders.mistakes(KATA)
+VARIANTS = [(m, n, form) for m in MISTAKES for n, form in enumerate(m.variants, 1)]
+
+
+@pytest.mark.parametrize("mistake, form", [(m, f) for m, _, f in VARIANTS], ids=[f"{m.id}#{n}" for m, n, _ in VARIANTS])
+def test_every_form_of_a_mistake_is_named_as_it(mistake, form):
+    report = grade_in_process(KATA, loaders.variant_impl(KATA, form))
+    assert not report.passed
+    assert [d.mistake for d in report.diagnosis] == [mistake.id]
+
+
+def _first_moment_weighing_g_twice(m, g, beta):
+    return m.mul_(beta).add_(g, alpha=2 * (1 - beta))
+
+
+def _first_moment_decaying_twice(m, g, beta):
+    return m.mul_(beta * beta).add_(g, alpha=1 - beta)  # right at step 1, where m starts at 0
+
+
+def _half_the_l2_gradient(opt, p, g):
+    return g + opt.weight_decay / 2 * p
+
+
+def _decay_twice_as_strong(opt, p, g):
+    p.mul_(1 - 2 * opt.lr * opt.weight_decay)
+    return g
+
+
+@pytest.mark.parametrize("fault, probe", [
+    (dict(first_moment=_first_moment_weighing_g_twice), "probe: Adam, one step"),
+    (dict(first_moment=_first_moment_decaying_twice), "probe: Adam, three steps"),
+    (dict(adam_decay=_half_the_l2_gradient), "probe: Adam, weight_decay, two steps"),
+    (dict(adamw_decay=_decay_twice_as_strong), "probe: AdamW, one step"),
+], ids=["step-1", "step-2", "l2", "decoupled"])
+def test_an_unknown_fault_is_located_by_the_first_probe_it_fails(fault, probe):
+    impl = types.SimpleNamespace(**catalogue._optimizers(**fault))
+    checks = loaders.checks_module(KATA)
+    for case in loaders.make_cases(KATA):
+        execute(impl, checks, case, "torch", "cpu")  # a fault in the numbers, not one that raises
+    report = grade_in_process(KATA, impl)
+    assert not report.passed and report.diagnosis == []
+    assert report.localisation is not None and report.localisation.case.startswith(probe + ";")
+
+
+def test_probes_are_few_and_tiny():
+    probes = [case for case in loaders.make_cases(KATA) if case.probe]
+    assert 3 <= len(probes) <= 8
+    assert all(sum(np.size(p) for p in case.args["params"]) * len(case.args["grads"]) <= 20 for case in probes)
+    assert all(abs(g).min() >= 1 for case in probes for row in case.args["grads"] for g in row if g is not None)

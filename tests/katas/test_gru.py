@@ -1,16 +1,21 @@
 """The `gru` reference agrees with nn.GRUCell and nn.GRU, values and gradients; the statement's
-claims about the guide's form hold."""
+claims about the guide's form hold; every form of a known mistake is named as it, and a fault no
+mistake describes is located by the probes."""
 
 from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.katas.helpers import assert_all_close, grads, load_recurrent, meta_recurrent_params, recurrent_params
+from dlprep.grading import compare, loaders
+from dlprep.grading.execute import execute
+from dlprep.katas.catalog import load
+from tests.katas.helpers import assert_all_close, grade_in_process, grads, load_recurrent, meta_recurrent_params, recurrent_params
 from tests.katas.strategies import reference, seeds, small
 
 ref = reference("gru")
@@ -135,3 +140,66 @@ def test_reference_runs_on_meta(bias):
     output, h_n = ref.gru_forward(torch.empty(T, B, I, **meta), h, W_ih, W_hh, b_ih, b_hh)
     assert {output.device.type, h_n.device.type} == {"meta"}
     assert output.shape == (T, B, H) and h_n.shape == (B, H)
+
+
+KATA = load().get("gru")
+MISTAKES = loaders.mistakes(KATA)
+VARIANTS = [(m, n, form) for m in MISTAKES for n, form in enumerate(m.variants, 1)]
+
+
+@pytest.mark.parametrize("mistake, form", [(m, f) for m, _, f in VARIANTS], ids=[f"{m.id}#{n}" for m, n, _ in VARIANTS])
+def test_every_form_of_a_mistake_is_named_as_it(mistake, form):
+    report = grade_in_process(KATA, loaders.variant_impl(KATA, form))
+    assert not report.passed
+    assert [d.mistake for d in report.diagnosis] == [mistake.id]
+
+
+def test_overflow_is_told_by_non_finite_outputs_on_the_large_cases_alone():
+    unstable = next(m for m in MISTAKES if m.id == "unstable-sigmoid")
+    checks, cases, ref_impl = loaders.checks_module(KATA), loaders.make_cases(KATA), loaders.reference(KATA)
+    for case in cases:
+        assert ("large" in case.tags) == (compare.scale_of(case.args) > 20), case.name
+        outputs = {name: record["data"] for name, record in execute(ref_impl, checks, case, "torch", "cpu")["outputs"].items()}
+        assert not unstable.predicate(case, outputs), case.name
+        for name, value in outputs.items():
+            overflowed = value.copy()
+            overflowed.flat[0] = np.inf
+            assert unstable.predicate(case, {**outputs, name: overflowed}) is ("large" in case.tags), (case.name, name)
+
+
+def _cell_with(**scales):
+    """The reference cell with some of its inputs scaled: a fault no known mistake describes."""
+
+    def gru_cell(x, h, W_ih, W_hh, b_ih=None, b_hh=None):
+        given = {"x": x, "h": h, "W_ih": W_ih, "W_hh": W_hh, "b_ih": b_ih, "b_hh": b_hh}
+        return ref.gru_cell(**{name: value if value is None else scales.get(name, 1.0) * value for name, value in given.items()})
+
+    return {"gru_cell": gru_cell}
+
+
+def _forward_halving_the_state_after_step_one(x, h0, W_ih, W_hh, b_ih=None, b_hh=None):
+    h, outputs = h0, []
+    for t, x_t in enumerate(x):
+        h = ref.gru_cell(x_t, h if t == 0 else h / 2, W_ih, W_hh, b_ih, b_hh)
+        outputs.append(h)
+    return torch.stack(outputs), h
+
+
+@pytest.mark.parametrize("fault, probe", [
+    (_cell_with(x=1.5), "probe: one unit, zero state, no biases"),
+    (_cell_with(W_ih=0.5), "probe: one unit, zero state, no biases"),
+    (_cell_with(h=0.5), "probe: nonzero state, no biases"),
+    (_cell_with(b_ih=2.0), "probe: b_ih alone"),
+    (_cell_with(b_hh=2.0), "probe: b_hh alone"),
+    ({"gru_forward": _forward_halving_the_state_after_step_one}, "probe: sequence, T = 2"),
+], ids=["x", "W_ih", "h", "b_ih", "b_hh", "carry"])
+def test_an_unknown_fault_is_located_by_the_first_probe_it_fails(fault, probe):
+    report = grade_in_process(KATA, loaders.variant_impl(KATA, fault))
+    assert not report.passed and report.diagnosis == []
+    assert report.localisation is not None and report.localisation.case == probe
+
+
+def test_probes_are_few_and_tiny():
+    probes = [case for case in loaders.make_cases(KATA) if case.probe]
+    assert 3 <= len(probes) <= 8
+    assert all(sum(np.size(value) for value in case.args.values()) <= 120 for case in probes)

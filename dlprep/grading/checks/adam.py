@@ -9,6 +9,8 @@ initial value, and whether every `zero_grad()` left the gradients None or zero.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from dlprep.grading.spec import Case
@@ -39,16 +41,18 @@ def run(impl, case, args):
             for p in params:
                 if p.grad is not None:
                     cleared = cleared & (p.grad == 0).all()
-    except NotImplementedError:
+    except NotImplementedError as exc:
         if calling == "zero_grad":
             raise  # reported under its own name
         # `__init__` or `step` still as in the stub: name the class, not the method
-        raise NotImplementedError(case.call) from None
+        raise NotImplementedError(case.call) from exc
     return [torch.stack(row) for row in history], cleared
 
 
-def _case(rng, name, call, shapes, steps, *, dtype="float64", grad_size=1.0, none=(), zero=(), note="", **hyper):
-    """`none`, `zero`: (step, param) pairs whose gradient is None, or all zeros."""
+def _case(rng, name, call, shapes, steps, *, dtype="float64", grad_size=1.0, grad_floor=0.0, none=(), zero=(), note="",
+          probe="", blame="", **hyper):
+    """`none`, `zero`: (step, param) pairs whose gradient is None, or all zeros; `grad_floor`: the least
+    magnitude of the others, in units of `grad_size`; `probe`, `blame`: as `Case`'s."""
     params = [np.asarray(rng.standard_normal(shape)) for shape in shapes]
     grads = []
     for t in range(steps):
@@ -59,17 +63,20 @@ def _case(rng, name, call, shapes, steps, *, dtype="float64", grad_size=1.0, non
             elif (t, i) in zero:
                 row.append(np.zeros(shape))
             else:
-                row.append(np.asarray(rng.standard_normal(shape) * grad_size))
+                drawn = rng.standard_normal(shape)
+                row.append(np.asarray((drawn + np.sign(drawn) * grad_floor) * grad_size))
         grads.append(row)
     shown = ", ".join(str(tuple(shape)) for shape in shapes)
     return Case(
-        name=f"{name}; params {shown}, {steps} steps",
+        name=f"{name}; params {shown}, {steps} step{'s' if steps != 1 else ''}",
         call=call,
         args={"params": params, "grads": grads, **hyper},
         dtype=dtype,
         outputs=OUTPUTS,
         scale=max(float(np.abs(p).max()) for p in params),  # the outputs are parameters, not gradients
         note=note,
+        probe=probe,
+        blame=blame,
     )
 
 
@@ -112,4 +119,24 @@ def cases(rng: np.random.Generator) -> list[Case]:
               lr=0.01, eps=1e-6, weight_decay=0.1),
         _case(rng, "AdamW, float32, one parameter of one element", "AdamW", [(1,)], 8, dtype="float32",
               lr=0.1, betas=(0.9, 0.99)),
+        *probes(rng),
+    ]
+
+
+def probes(rng: np.random.Generator) -> list[Case]:
+    """One part of the optimizers at a time, the simplest first: the first to fail says where to look.
+    Gradients of magnitude 1 at least, so that ε plays no part."""
+    probe = partial(_case, rng, grad_floor=1.0, lr=0.1)
+    return [
+        probe("probe: Adam, one step", "Adam", [(2,)], 1, probe="one Adam step",
+              blame="look at the first update: with t = 1, m̂ = g and v̂ = g², so θ moves by lr·sign(g)"),
+        probe("probe: Adam, three steps", "Adam", [(2,)], 3, probe="three steps",
+              blame="look at the moments and their bias correction after the first step: m = β₁m + (1-β₁)g, "
+                    "v = β₂v + (1-β₂)g², m̂ = m/(1-β₁ᵗ), v̂ = v/(1-β₂ᵗ), t counting this parameter's steps"),
+        probe("probe: Adam, a None gradient", "Adam", [(2,), (1,)], 3, none={(1, 1)}, probe="a None gradient",
+              blame="look at what a None gradient does: the parameter is skipped, its θ, m, v and t stay as they are"),
+        probe("probe: Adam, weight_decay, two steps", "Adam", [(2,)], 2, weight_decay=0.5, probe="Adam's weight_decay",
+              blame="look at how Adam's weight_decay enters: λθ is added to the gradient, before m and v"),
+        probe("probe: AdamW, one step", "AdamW", [(2,)], 1, weight_decay=0.5, probe="one AdamW step",
+              blame="look at AdamW's decoupled decay: θ(1 - lr·λ) before the Adam step, m and v from ∇L alone"),
     ]

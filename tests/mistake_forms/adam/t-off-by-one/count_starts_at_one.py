@@ -1,0 +1,42 @@
+"""Step counts initialised to 1 and incremented before use, so the first correction uses t = 2."""
+
+import torch
+
+
+class Adam:
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        self.params = list(params)
+        self.lr, self.betas, self.eps, self.weight_decay = lr, betas, eps, weight_decay
+        self.m = [torch.zeros_like(p) for p in self.params]
+        self.v = [torch.zeros_like(p) for p in self.params]
+        self.t = [1 for _ in self.params]
+
+    def _decay(self, p, g):
+        return g + self.weight_decay * p
+
+    @torch.no_grad()
+    def step(self):
+        b1, b2 = self.betas
+        for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue
+            g = self._decay(p, p.grad)
+            self.t[i] += 1
+            self.m[i].mul_(b1).add_((1 - b1) * g)
+            self.v[i].mul_(b2).add_((1 - b2) * g * g)
+            m_hat = self.m[i] / (1 - b1 ** self.t[i])
+            v_hat = self.v[i] / (1 - b2 ** self.t[i])
+            p.addcdiv_(m_hat, v_hat.sqrt() + self.eps, value=-self.lr)
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+
+class AdamW(Adam):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+    def _decay(self, p, g):
+        p.mul_(1 - self.lr * self.weight_decay)
+        return g

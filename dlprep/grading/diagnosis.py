@@ -68,56 +68,54 @@ class Diagnostician:
         """Probes are left out: they say where a fault lives, and the counts are of checks."""
         observed = {i: seen for i, seen in observed.items() if not self.cases[i].probe}
         self._right.clear()
-        failing = [i for i, seen in observed.items() if not seen.passed]
+        # Smallest first: a form that fails to explain a case is dropped at the first one, cheaply.
+        failing = sorted((i for i, seen in observed.items() if not seen.passed), key=lambda i: (_size(self.cases[i].args), i))
         if not failing:
             return []
-        named: list[Diagnosis] = []
-        partial: list[tuple[Mistake, dict, set[int]]] = []
+        named = []
         for mistake in self.mistakes:
-            best = self._best(mistake, failing, observed, partial)
-            if best is not None:
-                named += Explanation((mistake,), best, len(failing)).diagnoses()
-        return named or self._pair(partial, failing, observed)
+            counts = [self._count(mistake, form, failing, observed) for form in self._forms(mistake)]
+            explained = max((count for count in counts if count is not None), default=None)
+            if explained is None and not mistake.forms() and mistake.predicate is not None:
+                explained = sum(self._shows(mistake, i, observed[i]) for i in failing)
+                explained = explained if self._enough(mistake, explained, len(failing)) else None
+            if explained is not None:
+                named += Explanation((mistake,), explained, len(failing)).diagnoses()
+        return named or self._pair(failing, observed)
 
-    def _best(self, mistake: Mistake, failing: list[int], observed: dict[int, Observed], partial: list) -> int | None:
-        """How many failing cases the mistake explains, when that is enough to name it."""
-        counts = []
-        for key, form in self._forms(mistake):
-            explained = self._explained(key, form, mistake, failing, observed)
-            if explained is None:
-                continue
-            counts.append(len(explained))
-            if explained and len(explained) < len(failing):
-                partial.append((mistake, form, explained))
-        if not mistake.forms() and mistake.predicate is not None:
-            counts.append(sum(self._shows(mistake, i, observed[i]) for i in failing))
-        enough = [count for count in counts if self._enough(mistake, count, len(failing))]
-        return max(enough, default=None)
-
-    def _forms(self, mistake: Mistake):
+    def _forms(self, mistake: Mistake) -> list[dict]:
         """Each form, then, for a form that replaces several functions, each function's part alone:
-        a learner may make the mistake in one of them only."""
-        forms = mistake.forms()
-        for number, form in enumerate(forms):
-            yield (mistake.id, number), form
-        for number, form in enumerate(forms):
-            if len(form) > 1:
-                for name, function in form.items():
-                    yield (mistake.id, number, name), {name: function}
+        a learner may make the mistake in one of them only. A part that is another form comes once."""
+        forms, seen = [], set()
+        for form in (*mistake.forms(), *({name: f} for form in mistake.forms() if len(form) > 1 for name, f in form.items())):
+            if _key(form) not in seen:
+                seen.add(_key(form))
+                forms.append(form)
+        return forms
 
     def _enough(self, mistake: Mistake, explained: int, failing: int) -> bool:
         return explained == failing or (mistake.nearly and explained >= NEARLY * failing)
 
-    def _explained(self, key: tuple, form: dict, mistake: Mistake, failing: list[int], observed: dict[int, Observed]) -> set[int] | None:
-        """The failing cases `form` explains; None if a case the submission passed rules it out
-        (the form gives something else there: a submission with this mistake would have failed)."""
-        explained = {i for i in failing if self._same(observed[i].actual, self._output(key, form, i), i)
-                     or self._shows(mistake, i, observed[i])}
-        if explained:  # only then is it worth running on the cases that passed
-            for index, seen in observed.items():
-                if seen.passed and not self._same(seen.actual, self._output(key, form, index), index):
+    def _count(self, mistake: Mistake, form: dict, failing: list[int], observed: dict[int, Observed]) -> int | None:
+        """How many failing cases `form` explains, when that is enough to name the mistake and no
+        case the submission passed rules it out (the form gives something else there)."""
+        allowed_misses = len(failing) - next(n for n in range(len(failing) + 1) if self._enough(mistake, n, len(failing)))
+        explained = 0
+        for index in failing:
+            if self._explains(mistake, form, index, observed[index]):
+                explained += 1
+            else:
+                allowed_misses -= 1
+                if allowed_misses < 0:
                     return None
-        return explained
+        return explained if self._consistent(form, observed) else None
+
+    def _explains(self, mistake: Mistake, form: dict, index: int, seen: Observed) -> bool:
+        return self._same(seen.actual, form, index) or self._shows(mistake, index, seen)
+
+    def _consistent(self, form: dict, observed: dict[int, Observed]) -> bool:
+        """No case the submission passed is one this form would have failed."""
+        return all(self._same(seen.actual, form, index) for index, seen in observed.items() if seen.passed)
 
     def _shows(self, mistake: Mistake, index: int, seen: Observed) -> bool:
         if mistake.predicate is None or seen.actual is None:
@@ -128,44 +126,53 @@ class Diagnostician:
         except Exception:  # noqa: BLE001 - a property that does not apply to these outputs does not hold
             return False
 
-    def _output(self, key: tuple, form: dict, index: int):
-        cached = self._outputs.get((key, index))
+    def _output(self, form: dict, index: int, backward: bool):
+        """What `form` computes on a case: forward only, or with gradients."""
+        key = (_key(form), index, backward)
+        cached = self._outputs.get(key)
         if cached is None:
-            impl = self._impls.get(key)
+            impl = self._impls.get(_key(form))
             if impl is None:
-                impl = self._impls[key] = loaders.variant_impl(self.kata, form)
+                impl = self._impls[_key(form)] = loaders.variant_impl(self.kata, form)
             try:
-                cached = execute(impl, self.checks, self.cases[index], self.kata.framework, "cpu")
+                cached = execute(impl, self.checks, self.cases[index], self.kata.framework, "cpu", backward=backward)
             except Exception:  # noqa: BLE001 - a mistake may raise where the reference does not
                 cached = RAISED
-            self._outputs[(key, index)] = cached
+            self._outputs[key] = cached
         return cached
 
-    def _same(self, actual: dict | None, wrong: Any, index: int) -> bool:
-        """Whether a record (the learner's, or the reference's) is what the form gives."""
+    def _same(self, actual: dict | None, form: dict, index: int) -> bool:
+        """Whether a record the learner's process sent is what `form` gives on a case."""
+        wrong = self._output(form, index, backward=False)
         if actual is None or wrong is RAISED:
             return actual is None and wrong is RAISED
         tol = _tolerance(self.cases[index])
+        if not _agree(actual["outputs"], wrong["outputs"], tol):
+            return False
         outputs_right = self._right.get((id(actual), index))
         if outputs_right is None:
             outputs_right = self._right[(id(actual), index)] = _agree(actual["outputs"], self.expected[index]["outputs"], tol)
-        if not _agree(actual["outputs"], wrong["outputs"], tol):
-            return False
-        # The forward decides first: gradients only tell forms apart when the outputs are right.
-        if outputs_right and not _agree(actual["grads"], wrong["grads"], tol):
-            return False
+        if outputs_right:  # the forward decides first: gradients only tell forms apart when the outputs are right
+            wrong = self._output(form, index, backward=True)
+            if wrong is RAISED or not _agree(actual["grads"], wrong["grads"], tol):
+                return False
         return _agree(actual["inputs_after"], wrong["inputs_after"], tol)
 
-    def _pair(self, partial: list, failing: list[int], observed: dict[int, Observed]) -> list[Diagnosis]:
-        """Two mistakes in different functions, each explaining some failing cases."""
+    def _pair(self, failing: list[int], observed: dict[int, Observed]) -> list[Diagnosis]:
+        """Two mistakes in different functions, each explaining some failing cases (none alone does)."""
+        partial = []
+        for mistake in self.mistakes:
+            for form in self._forms(mistake):
+                explained = {i for i in failing if self._explains(mistake, form, i, observed[i])}
+                if explained and self._consistent(form, observed):
+                    partial.append((mistake, form, explained))
         for a, (first, form_a, explained_a) in enumerate(partial):
             for second, form_b, explained_b in partial[a + 1:]:
                 if first.id == second.id or set(form_a) & set(form_b) or len(explained_a | explained_b) < len(failing):
                     continue
-                key = (f"{first.id}+{second.id}", id(form_a), id(form_b))
-                both = self._explained(key, {**form_a, **form_b}, first, failing, observed)
-                if both is not None and len(both) == len(failing):
-                    return Explanation((first, second), len(both), len(failing)).diagnoses()
+                both = {**form_a, **form_b}
+                if all(self._same(observed[i].actual, both, i) for i in failing) and self._consistent(both, observed):
+                    return Explanation((first, second), len(failing), len(failing)).diagnoses()
         return []
 
     def localise(self, observed: dict[int, Observed]) -> Localisation | None:
@@ -183,6 +190,11 @@ class Diagnostician:
         """The failing case with the fewest input values, for a learner to reproduce in a REPL."""
         failing = [i for i, seen in observed.items() if not seen.passed]
         return min(failing, key=lambda i: (_size(self.cases[i].args), i), default=None)
+
+
+def _key(form: dict) -> tuple:
+    """A form by the functions it puts in place: two mistakes' identical parts are run once."""
+    return tuple(sorted((name, id(function)) for name, function in form.items()))
 
 
 def _tolerance(case: Case) -> compare.Tolerance:

@@ -107,17 +107,19 @@ def call(impl: ModuleType, checks: ModuleType, case: Case, args: dict[str, Any])
 
 
 def execute(
-    impl: ModuleType, checks: ModuleType, case: Case, framework: str, device: str, on_outputs: Callable[[dict], None] | None = None
+    impl: ModuleType, checks: ModuleType, case: Case, framework: str, device: str,
+    on_outputs: Callable[[dict], None] | None = None, backward: bool = True,
 ) -> dict[str, Any]:
     """Run `case` on `impl`; return described outputs, input gradients and inputs afterwards.
 
     `on_outputs` sees the returned values before anything else touches them (the learner's
-    process checks where they live)."""
+    process checks where they live); `backward=False` skips the gradients (diagnosis needs
+    them only when the outputs are right)."""
     args = materialize(case, framework, device)
     flat = flatten(call(impl, checks, case, args), case.outputs)
     if on_outputs is not None:
         on_outputs(flat)
-    grads = _backward(flat, case, args) if case.grad else {}
+    grads = _backward(flat, case, args) if case.grad and backward else {}
     return {
         "outputs": {name: describe(value) for name, value in flat.items()},
         "grads": grads,

@@ -155,14 +155,6 @@ def test_subclassing_torch_optim_is_forbidden():
 
 
 MISTAKES = loaders.mistakes(KATA)
-VARIANTS = [(m, n, form) for m in MISTAKES for n, form in enumerate(m.variants, 1)]
-
-
-@pytest.mark.parametrize("mistake, form", [(m, f) for m, _, f in VARIANTS], ids=[f"{m.id}#{n}" for m, n, _ in VARIANTS])
-def test_every_form_of_a_mistake_is_named_as_it(mistake, form):
-    report = grade_in_process(KATA, loaders.variant_impl(KATA, form))
-    assert not report.passed
-    assert [d.mistake for d in report.diagnosis] == [mistake.id]
 
 
 def _first_moment_weighing_g_twice(m, g, beta):

@@ -34,13 +34,14 @@ def test_stub_fails_as_not_implemented(kata, tmp_path):
         assert function in report.error.message
 
 
-MISTAKES = [(kata, mistake) for kata in KATAS for mistake in loaders.mistakes(kata)]
+FORMS = [(kata, mistake, number, form) for kata in KATAS for mistake in loaders.mistakes(kata)
+         for number, form in enumerate(mistake.forms())]
 
 
-@pytest.mark.parametrize("kata, mistake", MISTAKES, ids=[f"{k.id}:{m.id}" for k, m in MISTAKES])
-def test_mistake_fails_and_is_diagnosed(kata, mistake):
-    report = grade_in_process(kata, loaders.mistake_impl(kata, mistake))
-    assert not report.passed, f"no case tells {mistake.id} from the reference"
+@pytest.mark.parametrize("kata, mistake, number, form", FORMS, ids=[f"{k.id}:{m.id}" + (f"#{n}" if n else "") for k, m, n, _ in FORMS])
+def test_every_form_of_every_mistake_fails_and_is_named_by_its_own_id(kata, mistake, number, form):
+    report = grade_in_process(kata, loaders.variant_impl(kata, form))
+    assert not report.passed, f"no case tells {mistake.id} (form {number}) from the reference"
     assert [d.mistake for d in report.diagnosis] == [mistake.id]
 
 

@@ -173,7 +173,7 @@ def _first(where: np.ndarray):
 def judge(case: Case, outputs: dict) -> list[Difference]:
     """Exact checks first (each explains a whole class of failure), then the rates, then the generator."""
     tokens, special = case.args["tokens"], case.args["special_mask"]
-    vocab, mask_id = case.args["vocab_size"], case.args["mask_token_id"]
+    vocab = case.args["vocab_size"]
     for name in ("inputs", "labels"):
         value = outputs[name]
         if value is None or np.asarray(value).shape != tokens.shape:

@@ -11,10 +11,8 @@ import numpy as np
 import torch
 
 from dlprep import paths
-from dlprep.grading import grader, loaders, verdict
-from dlprep.grading.execute import execute
-from dlprep.grading.report import GradeReport
-from dlprep.grading.runner import Outcome
+from dlprep.grading import grader
+from dlprep.grading.authoring import grade_in_process
 
 
 def recurrent_params(gen, I, H, bias, *, gates, requires_grad=False):
@@ -112,23 +110,6 @@ def step_on_meta(optimizer, params, dtype):
 def torch_optim_impl(classes, **options):
     """A stand-in submission whose optimizers are torch.optim's `classes`, built with `options` too."""
     return types.SimpleNamespace(**{name: (lambda p, _c=cls, **kw: _c(p, **options, **kw)) for name, cls in classes.items()})
-
-
-def grade_in_process(kata, impl) -> GradeReport:
-    """Grade an implementation object as if the learner's process had sent its results."""
-    checks = loaders.checks_module(kata)
-    cases = loaders.make_cases(kata)
-    ref = loaders.reference(kata)
-    expected = [execute(ref, checks, case, kata.framework, "cpu") for case in cases]
-    frames = []
-    for index, case in enumerate(cases):
-        try:
-            frames.append({"type": "case", "index": index, "device": "cpu", "result": execute(impl, checks, case, kata.framework, "cpu")})
-        except Exception as exc:  # noqa: BLE001 - a mistake may raise, as a learner's code would
-            frames.append({"type": "case", "index": index, "device": "cpu", "exception": repr(exc)})
-    report = GradeReport(kata=kata.id, file="<in process>", devices=["cpu"])
-    verdict.evaluate(kata, checks, cases, expected, Outcome(frames, ""), report)
-    return report
 
 
 def assert_passes_every_case(kata, impl):

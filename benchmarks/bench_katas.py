@@ -1,8 +1,10 @@
-"""Grading speed, as ratios measured in this one run (start-up: bench_startup.py).
+"""Grading speed, as ratios measured in this one run (start-up: bench_startup.py; watch mode and
+`grade --all`: bench_watch.py; a buggy grade: bench_diagnosis.py).
 
-Each core kata's grade runs `dlprep grade KATA --file <reference> --device cpu` end to end (the learner's
+Each core kata's grade runs `dlprep grade KATA --file <reference>` end to end (the learner's
 process included) and is compared with `python -c "import torch"` timed alternately with it,
-so both see the same machine load. Data goes to a temporary DLPREP_HOME.
+so both see the same machine load; then the cost of isolation, `--isolation strict` against
+`off`. Data goes to a temporary DLPREP_HOME.
 """
 
 import os
@@ -52,12 +54,14 @@ def main() -> None:
                 env,
             )
             print(f"dlprep grade {kata.id}: {grade_s:.2f} s = {grade_s / torch_s:.2f} x import torch ({torch_s:.2f} s) (target <= 1.5 x)")
-        workspace = scratch / "ws"
-        workspace.mkdir()
-        for kata in load().katas:
-            shutil.copyfile(paths.reference(kata.id), workspace / f"{kata.id}.py")
-        every = wall([*DLPREP, "grade", "--all"], env)
-        print(f"dlprep grade --all ({len(load().katas)} references): {every:.1f} s")
+        attention = scratch / "attention.py"
+        for mode in ("strict", "off"):
+            torch_s, grade_s = median_pair(
+                [sys.executable, "-c", "import torch"],
+                [*DLPREP, "grade", "attention", "--file", str(attention), "--device", "cpu", "--isolation", mode],
+                env,
+            )
+            print(f"dlprep grade attention --isolation {mode}: {grade_s:.2f} s = {grade_s / torch_s:.2f} x import torch (target <= 1.5 x)")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

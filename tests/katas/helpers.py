@@ -11,8 +11,9 @@ import numpy as np
 import torch
 
 from dlprep import paths
-from dlprep.grading import grader
+from dlprep.grading import grader, loaders
 from dlprep.grading.authoring import grade_in_process
+from dlprep.grading.execute import execute
 
 
 def recurrent_params(gen, I, H, bias, *, gates, requires_grad=False):
@@ -125,3 +126,32 @@ def grade_with_stub_backward(kata, tmp_path):
     submission = tmp_path / f"{kata.id}.py"
     submission.write_text(stubbed)
     return grader.grade(kata, submission, ["cpu"])
+
+
+def assert_localised_at(kata, impl, probe: str):
+    """`impl` has a fault no known mistake describes: nothing is named, the first failing probe is
+    `probe`, and the localisation says every probe before it was right."""
+    report = grade_in_process(kata, impl)
+    assert not report.passed and report.diagnosis == []
+    assert report.localisation is not None and report.localisation.case == probe
+    probes = [case for case in loaders.make_cases(kata) if case.probe]
+    earlier = probes[: [case.name for case in probes].index(probe)]
+    right = report.localisation.message.split("; wrong with ")[0]
+    assert all(case.probe in right for case in earlier), report.localisation.message
+
+
+def assert_predicate_fires_on_large_cases_alone(kata, mistake_id: str, bad_value: float):
+    """A mistake stated as a property (overflow: non-finite outputs on the large-magnitude cases)
+    holds for no reference output, and for a `bad_value` in any output exactly on the large cases."""
+    from dlprep.grading import compare
+
+    unstable = next(m for m in loaders.mistakes(kata) if m.id == mistake_id)
+    checks, cases, ref_impl = loaders.checks_module(kata), loaders.make_cases(kata), loaders.reference(kata)
+    for case in cases:
+        assert ("large" in case.tags) == (compare.scale_of(case.args) > 20), case.name
+        outputs = {name: record["data"] for name, record in execute(ref_impl, checks, case, kata.framework, "cpu")["outputs"].items()}
+        assert not unstable.predicate(case, outputs), case.name
+        for name, value in outputs.items():
+            spoiled = value.copy()
+            spoiled.flat[0] = bad_value
+            assert unstable.predicate(case, {**outputs, name: spoiled}) is ("large" in case.tags), (case.name, name)

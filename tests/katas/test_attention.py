@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from dlprep.grading import loaders
 from dlprep.grading.execute import execute
 from dlprep.katas.catalog import load
-from tests.katas.helpers import grade_in_process
+from tests.katas.helpers import assert_localised_at
 from tests.katas.strategies import reference, seeds, small
 
 attention = reference("attention")
@@ -85,10 +85,4 @@ def _attention_with(*, keys=lambda K: K.transpose(-2, -1), hidden=lambda mask: m
     (_attention_with(outputs=lambda output, weights: (weights, output)), "probe: one query, dₖ = 1, no batch"),
 ], ids=["detached", "float64", "bitwise-not mask", "outputs swapped"])
 def test_an_unknown_fault_is_localised_by_the_first_failing_probe(impl, probe):
-    report = grade_in_process(KATA, impl)
-    assert not report.passed and report.diagnosis == []
-    assert report.localisation is not None and report.localisation.case == probe
-    probes = [case for case in loaders.make_cases(KATA) if case.probe]
-    earlier = probes[: [case.name for case in probes].index(probe)]
-    right = report.localisation.message.split("; wrong with ")[0]
-    assert all(case.probe in right for case in earlier), report.localisation.message
+    assert_localised_at(KATA, impl, probe)

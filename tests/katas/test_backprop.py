@@ -17,7 +17,7 @@ from dlprep.grading.checks import backprop as checks
 from dlprep.grading.execute import ProtocolError, execute
 from dlprep.katas.catalog import load
 
-from .helpers import grade_in_process
+from .helpers import assert_localised_at
 from .strategies import reference, rng, seeds, small
 
 KATA = load().get("backprop")
@@ -224,10 +224,4 @@ def _backprop_with(*, local=_through_activation, db=lambda delta: delta.sum(axis
     (_backprop_with(bias=False), "probe: one layer, one sample"),
 ], ids=["relu mask from δ", "db doubled", "biases left out"])
 def test_an_unknown_fault_is_localised_by_the_first_failing_probe(impl, probe):
-    report = grade_in_process(KATA, impl)
-    assert not report.passed and report.diagnosis == []
-    assert report.localisation is not None and report.localisation.case == probe
-    probes = [case for case in loaders.make_cases(KATA) if case.probe]
-    earlier = probes[: [case.name for case in probes].index(probe)]
-    right = report.localisation.message.split("; wrong with ")[0]
-    assert all(case.probe in right for case in earlier), report.localisation.message
+    assert_localised_at(KATA, impl, probe)

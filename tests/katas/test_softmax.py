@@ -18,7 +18,7 @@ from dlprep.grading.execute import execute
 from dlprep.grading.spec import Case
 from dlprep.katas.catalog import load
 
-from .helpers import grade_in_process
+from .helpers import assert_localised_at, grade_in_process
 from .strategies import reference, rng, seeds, small
 
 sm = reference("softmax")
@@ -130,10 +130,4 @@ def _log_softmax_neg_inf_as(value):
     (types.SimpleNamespace(softmax=sm.softmax, log_softmax=_log_softmax_neg_inf_as(-1e30)), "log_softmax: probe: a −inf entry"),
 ], ids=["float32 out", "−inf read as -1e30"])
 def test_an_unknown_fault_is_localised_by_the_first_failing_probe(impl, probe):
-    report = grade_in_process(KATA, impl)
-    assert not report.passed and report.diagnosis == []
-    assert report.localisation is not None and report.localisation.case == probe
-    probes = [case for case in loaders.make_cases(KATA) if case.probe]
-    earlier = probes[: [case.name for case in probes].index(probe)]
-    right = report.localisation.message.split("; wrong with ")[0]
-    assert all(case.probe in right for case in earlier), report.localisation.message
+    assert_localised_at(KATA, impl, probe)

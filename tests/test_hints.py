@@ -9,7 +9,9 @@ and `into` binds the hint's names to the reference's around it. A snippet that o
 something (`torch.tanh`, `step()`, `x[t]`, `+=`) is not run; any other snippet without a place
 fails the test, and so does code written in a hint's prose outside backticks.
 
-The snippets run with the names the kata's stub imports, as a learner's code does.
+The snippets run with the names the kata's stub imports, as a learner's code does. A snippet
+that creates a tensor is also graded as a learner's file, by the learner's process and its
+device tracking: a hint must not teach a device mistake.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pytest
 from dlprep import paths
 from dlprep.grading import forbidden
 from dlprep.grading.authoring import grade_in_process
+from dlprep.grading.grader import Grader
 from dlprep.grading.report import GradeReport
 from dlprep.katas.catalog import load
 
@@ -33,6 +36,8 @@ CATALOG = load()
 _NAME = r"[A-Za-z_]\w*(?:\((?:\.\.\.)?\))?"
 MENTION = re.compile(rf"[.@]?{_NAME}(?:\.{_NAME})*|\w+\[\w+\]|[^\w\s]+")
 """A name, a call without arguments, an element, an operator: what a hint mentions, not code to run."""
+
+CREATES_A_TENSOR = re.compile(r"torch\.(?:arange|zeros|ones|empty|full|tensor|as_tensor|eye|linspace|rand\w*|tril|triu)\b|_like\(")
 
 CODE_IN_PROSE = re.compile(r"[\w)\]]\.[A-Za-z_]\w*\(")
 """A method or library call (`x.mean(`, `np.exp(`): code, wherever a hint writes it."""
@@ -266,9 +271,9 @@ PLACES = [
     Place("multihead", 4, "(weights @ v).transpose(1, 2).reshape(B, L, E)"),
     Place("multihead", 4, "@ out_proj_weight.T + out_proj_bias"),
     Place("multihead", 4, "weights.mean(dim=1)"),
-    Place("positional_encoding", 1, "torch.arange(max_len)", "torch.arange(max_len, device=device, dtype=torch.float64)"),
-    Place("positional_encoding", 1, "torch.arange(0, d_model, 2)", "torch.arange(0, d_model, 2, device=device, dtype=torch.float64)",
-          "{code}.to(device=device, dtype=torch.float64)"),  # in float64, as hint 3 says: 2i/d would be float32
+    Place("positional_encoding", 1, "torch.arange(max_len, device=device)", "torch.arange(max_len, device=device, dtype=torch.float64)"),
+    Place("positional_encoding", 1, "torch.arange(0, d_model, 2, device=device)", "torch.arange(0, d_model, 2, device=device, dtype=torch.float64)",
+          "{code}.to(torch.float64)"),  # in float64, as hint 3 says: 2i/d would be float32
     Place("positional_encoding", 2, "pe[:, 0::2] = torch.sin(angle)"),
     Place("positional_encoding", 2, "pe[:, 1::2]", "pe[:, 1::2] = torch.cos(angle[:, : d_model // 2])",
           "angle = angle[:, : d_model // 2]\n{code}"),  # odd d_model: the same hint's slice
@@ -448,6 +453,21 @@ def test_a_hints_code_in_the_reference_passes_the_kata(place):
     report = grade(place.kata, source)
     assert report.passed, f"hint {place.hint} of {place.kata}, in the reference, fails:\n{failures(report)}"
     assert not forbidden.scan(stub_imports(place.kata) + "\n" + source, CATALOG.get(place.kata).forbidden)
+
+
+@pytest.fixture(scope="module")
+def learner_grader():
+    with Grader(warm="torch") as grader:
+        yield grader
+
+
+@pytest.mark.parametrize("place", [place for place in PLACES if place.instead is None and CREATES_A_TENSOR.search(place.code)], ids=str)
+def test_a_hints_code_that_creates_a_tensor_passes_in_the_learners_process(place, learner_grader, tmp_path):
+    kata = CATALOG.get(place.kata)
+    file = tmp_path / f"{kata.id}.py"
+    file.write_text(stub_imports(kata.id) + "\n" + placed(place, snippet(place)), encoding="utf-8")
+    report = learner_grader.grade(kata, file, ["cpu"])
+    assert report.passed, f"hint {place.hint} of {place.kata}, in the reference, fails as a learner's file:\n{failures(report)}"
 
 
 @pytest.mark.parametrize("place", [place for place in PLACES if place.instead is not None], ids=str)

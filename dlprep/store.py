@@ -157,6 +157,34 @@ MIGRATIONS: list[str] = [
     WHEN NOT EXISTS (SELECT 1 FROM pruned WHERE pruned.kind = OLD.kind AND pruned.item = OLD.item)
     BEGIN SELECT RAISE(ABORT, 'the cram log is append-only'); END;
     """,
+    # 5: katas join the schedule (kind 'kata'), rated from how each pass happened, so what an
+    # attempt involved is logged: its stub written ('started'), each hint, each look at the
+    # solution, each failing grade seen in watch mode (which records passing grades only).
+    # Hints shown before this release keep their count, at a time unknown (NULL). Days whose
+    # plan was completed are kept for the streak.
+    """
+    CREATE TABLE kata_events (
+        id INTEGER PRIMARY KEY,
+        kata TEXT NOT NULL,
+        event TEXT NOT NULL CHECK (event IN ('started', 'hint', 'solution', 'failed')),
+        at TEXT
+    );
+    CREATE INDEX kata_events_kata ON kata_events (kata, event, at);
+    INSERT INTO kata_events (kata, event, at)
+    WITH RECURSIVE shown (kata, remaining) AS (
+        SELECT kata, count FROM hints_shown WHERE count > 0
+        UNION ALL SELECT kata, remaining - 1 FROM shown WHERE remaining > 1
+    )
+    SELECT kata, 'hint', NULL FROM shown;
+    CREATE TRIGGER kata_events_append_only_update BEFORE UPDATE ON kata_events
+    BEGIN SELECT RAISE(ABORT, 'the kata log is append-only'); END;
+    CREATE TRIGGER kata_events_append_only_delete BEFORE DELETE ON kata_events
+    BEGIN SELECT RAISE(ABORT, 'the kata log is append-only'); END;
+    CREATE TABLE plan_days (
+        day TEXT PRIMARY KEY,
+        completed_at TEXT NOT NULL
+    );
+    """,
 ]
 
 

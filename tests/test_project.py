@@ -28,6 +28,56 @@ def test_ci_runs_exactly_the_quick_start():
         assert command in ci, f"{command!r} is not run verbatim by .ci/run"
 
 
+# A stand-in for python3 and for the tools of the venv it makes: it logs how it was called.
+FAKE_TOOL = """#!{python}
+import os, sys
+with open({log!r}, "a") as log:
+    name = sys.argv[0] if sys.argv[0].startswith(".venv/") else os.path.basename(sys.argv[0])
+    log.write(" ".join([name, *sys.argv[1:]]) + "\\n")
+if sys.argv[1:3] == ["-m", "venv"]:
+    os.makedirs(".venv/bin")
+    for tool in ("pip", "dlprep", "python"):
+        with open(".venv/bin/" + tool, "w") as script:
+            script.write(open(__file__).read())
+        os.chmod(".venv/bin/" + tool, 0o755)
+sys.exit({status})
+"""
+
+
+def _fake(path: Path, log: Path, status: int = 0) -> None:
+    path.write_text(FAKE_TOOL.format(python=sys.executable, log=str(log), status=status))
+    path.chmod(0o755)
+
+
+@pytest.mark.parametrize("apt", ["missing", "failing"])
+def test_ci_installs_a_browser_first_and_goes_on_without_one(tmp_path, apt):
+    """Before the Quick start, .ci/run installs chromium where apt can, quietly; where apt is
+    missing or fails, it goes on to the Quick start all the same."""
+    commands = quick_start_commands()
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    first = min(ci.index(command) for command in commands)
+    assert any("apt-get install" in line and "chromium" in line for line in ci[:first])
+    copy = tmp_path / "checkout"
+    (copy / ".ci").mkdir(parents=True)
+    shutil.copy2(ROOT / ".ci" / "run", copy / ".ci" / "run")
+    tools, log = tmp_path / "bin", tmp_path / "log"
+    tools.mkdir()
+    for tool in ("bash", "dirname", "id", "timeout"):
+        (tools / tool).symlink_to(shutil.which(tool))
+    _fake(tools / "python3", log)
+    if apt == "failing":
+        _fake(tools / "apt-get", log, status=100)
+        _fake(tools / "sudo", log, status=1)
+    ran = subprocess.run([str(tools / "bash"), str(copy / ".ci" / "run")], env={"PATH": str(tools)}, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    steps = log.read_text().splitlines()
+    assert steps[-4:] == [
+        "python3 -m venv .venv", ".venv/bin/pip install -c constraints.txt -e .[test]", ".venv/bin/dlprep list",
+        ".venv/bin/python -m pytest -n auto",
+    ]
+    assert ran.stdout == "" and ("chromium could not be installed" in ran.stderr) == (apt == "failing")
+
+
 def loaded_modules(*argv: str) -> set[str]:
     probe = (
         "import sys; sys.argv = ['dlprep', *sys.argv[1:]]\n"
@@ -39,7 +89,7 @@ def loaded_modules(*argv: str) -> set[str]:
     return set(out.rsplit("MODULES ", 1)[1].split())
 
 
-@pytest.mark.parametrize("argv", [("--help",), ("list",), ("list", "--json"), ("hint", "attention"), ("grade", "--help"), ("doctor", "--help")])
+@pytest.mark.parametrize("argv", [("--help",), ("list",), ("list", "--json"), ("hint", "attention"), ("grade", "--help"), ("doctor", "--help"), (), ("today", "--help"), ("stats",)])
 def test_light_paths_import_neither_torch_nor_numpy(argv):
     modules = loaded_modules(*argv)
     assert "torch" not in modules and "numpy" not in modules

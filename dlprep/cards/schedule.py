@@ -1,7 +1,7 @@
 """Spaced-repetition state of study items, scheduled by FSRS, in the progress database.
 
-An item is named by a kind ("card"; katas may follow) and an id within it ("dlprep/
-sigmoid-formula"), so the scheduler and its tables serve any kind of item. Every rating is
+An item is named by a kind ("card", "kata") and an id within it ("dlprep/sigmoid-formula",
+"lstm"), so the scheduler and its tables serve any kind of item. Every rating is
 its own short `BEGIN IMMEDIATE` transaction, committed before the next item is shown: an
 interrupted session keeps everything already rated, and two dlprep processes serialise on
 the write lock instead of overwriting each other.
@@ -61,10 +61,17 @@ class Scheduler:
     a rating key would differ from the one the rating then gives. Here fsrs schedules
     without fuzz, and the fuzz (Anki's ranges, as fsrs applies them) takes its draw from
     the item and its last review: previews and ratings agree, and tests can turn it off.
+
+    `steps=False` schedules without learning steps: a first rating, and a lapse, go straight to
+    an interval in days (a kata is re-implemented on another day, never minutes later).
     """
 
-    def __init__(self, *, fuzz: bool = True) -> None:
-        self.fsrs = FsrsScheduler(enable_fuzzing=False)
+    def __init__(self, *, fuzz: bool = True, steps: bool = True) -> None:
+        self.fsrs = (
+            FsrsScheduler(enable_fuzzing=False)
+            if steps
+            else FsrsScheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+        )
         self.fuzz = fuzz
 
     def next(self, item: str, state: FsrsCard | None, rating: Rating, now: datetime) -> FsrsCard:
@@ -136,19 +143,33 @@ def review(
     duration_ms: int | None = None,
     scheduler: Scheduler = SCHEDULER,
 ) -> FsrsCard:
-    """Record one rating and reschedule the item; returns its new state."""
+    """Record one rating and reschedule the item, in a transaction of its own; returns its new state."""
     with conn:
         conn.execute("BEGIN IMMEDIATE")
-        # Read under the write lock: another process may have reviewed this item since
-        # this session loaded it, and its review must be built upon, not overwritten.
-        row = conn.execute("SELECT * FROM schedule WHERE kind = ? AND item = ?", (kind, item)).fetchone()
-        before = _state(row) if row else None
-        after = scheduler.next(item, before, rating, now)
-        _save(conn, kind, item, after)
-        conn.execute(
-            "INSERT INTO reviews (kind, item, rating, reviewed_at, duration_ms, state_before) VALUES (?, ?, ?, ?, ?, ?)",
-            (kind, item, int(rating), stamp(now), duration_ms, before and int(before.state)),
-        )
+        return review_within(conn, kind, item, rating, now, duration_ms=duration_ms, scheduler=scheduler)
+
+
+def review_within(
+    conn: sqlite3.Connection,
+    kind: str,
+    item: str,
+    rating: Rating,
+    now: datetime,
+    *,
+    duration_ms: int | None = None,
+    scheduler: Scheduler = SCHEDULER,
+) -> FsrsCard:
+    """`review`, inside the caller's `BEGIN IMMEDIATE` transaction (with what caused the rating)."""
+    # Read under the write lock: another process may have reviewed this item since
+    # this session loaded it, and its review must be built upon, not overwritten.
+    row = conn.execute("SELECT * FROM schedule WHERE kind = ? AND item = ?", (kind, item)).fetchone()
+    before = _state(row) if row else None
+    after = scheduler.next(item, before, rating, now)
+    _save(conn, kind, item, after)
+    conn.execute(
+        "INSERT INTO reviews (kind, item, rating, reviewed_at, duration_ms, state_before) VALUES (?, ?, ?, ?, ?, ?)",
+        (kind, item, int(rating), stamp(now), duration_ms, before and int(before.state)),
+    )
     return after
 
 

@@ -191,16 +191,17 @@ class QuizScreen(Protocol):
     def rated(self, card: Card, rating: Rating, after: FsrsCard | None) -> None: ...
 
 
-def run(session: Session, screen: QuizScreen) -> None:
-    """Show cards until none is left or the learner quits; each rating is saved as it is given."""
+def run(session: Session, screen: QuizScreen) -> bool:
+    """Show cards until none is left (True) or the learner quits (False); each rating is saved as it is given."""
     while (card := session.next_card()) is not None:
         screen.question(card, session.counts())
         shown = time.monotonic()
         if not screen.reveal():
-            return
+            return False
         screen.answer(card, None if session.cram else session.preview(card))
         rating = screen.rating()
         if rating is None:
-            return
+            return False
         after = session.rate(card, rating, round((time.monotonic() - shown) * 1000))
         screen.rated(card, rating, after)
+    return True

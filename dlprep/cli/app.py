@@ -25,6 +25,7 @@ from dlprep.clock import ClockError
 from dlprep.store import StoreError
 
 COMMANDS: dict[str, tuple[str, str]] = {
+    "today": ("today", "Show the day's plan (cards due, katas due, new ones, the time it takes), then run it."),
     "list": ("katas", "Every kata, by guide section, with your progress."),
     "exercise": ("katas", "Show a kata's statement and put its stub in your workspace (never overwriting your work)."),
     "grade": ("katas", "Run the kata's checks on your implementation and say exactly what is wrong."),
@@ -33,7 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "solution": ("katas", "Show the reference implementation (asks first if you have not passed the kata)."),
     "quiz": ("cards", "Review flashcards, scheduled by spaced repetition (FSRS)."),
     "drill": ("cards", "Numeric questions from the guide's formulas, graded as you type."),
-    "stats": ("cards", "Your progress: cards due, reviews per day, retention, mastery per section, drill results."),
+    "stats": ("cards", "Your progress: cards and katas due, reviews, retention, streak, a heatmap, a 30-day forecast, mastery."),
     "cards": ("cards", "Browse, search and export the flashcards."),
     "doctor": ("doctor", "Check what dlprep relies on; --backup rescues a damaged progress database."),
 }
@@ -111,6 +112,7 @@ err_console = Console(stderr=True, emoji=False)
 
 WELCOME = """[bold]dlprep[/bold]: prepare for deep-learning interviews.
 
+  [cyan]dlprep today[/cyan]                the day's plan: due cards and katas, new ones
   [cyan]dlprep quiz[/cyan]                 review today's flashcards
   [cyan]dlprep list[/cyan]                 see every coding kata and your progress
   [cyan]dlprep exercise attention[/cyan]   start a kata (writes a stub into your workspace)
@@ -121,8 +123,12 @@ Run [cyan]dlprep --help[/cyan] for every command."""
 
 @app.callback(invoke_without_command=True)
 def root(ctx: typer.Context) -> None:
+    # Alone, `dlprep` shows the day's plan once the learner has started, a welcome before that.
     if ctx.invoked_subcommand is None:
-        console.print(WELCOME)
+        from dlprep.cli.today import overview
+
+        if not overview():
+            console.print(WELCOME)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

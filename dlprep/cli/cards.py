@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from dlprep.cards.drills import Drill
     from dlprep.cards.session import Counts, Summary
     from dlprep.cards.stats import Stats
+    from dlprep.katas.stats import KataStats
+    from dlprep.plan import Streak
 
 DeckOption = Annotated[
     Optional[Path],
@@ -367,15 +369,27 @@ def quiz(
             limit=limit,
             cram=cram,
         )
-        interrupted = False
-        try:
-            with _reader() as reader:
-                sessions.run(session, _Screen(reader, cram))
-        except KeyboardInterrupt:
-            interrupted = True
-        _print_summary(session.summary(), cram)
-    if interrupted:
+        finished = run_session(session)
+    if finished is None:
         raise typer.Exit(INTERRUPTED)
+    if deck is None and not cram:
+        from dlprep import plan
+
+        plan.mark_if_done()
+
+
+def run_session(session) -> bool | None:
+    """Run a quiz session on the terminal, then print its summary: whether it ran out of cards
+    (False: the learner quit; None: Ctrl-C, after which every rating given is saved all the same)."""
+    from dlprep.cards import session as sessions
+
+    try:
+        with _reader() as reader:
+            finished = sessions.run(session, _Screen(reader, session.cram))
+    except KeyboardInterrupt:
+        finished = None
+    _print_summary(session.summary(), session.cram)
+    return finished
 
 
 def _adopt_legacy(conn: sqlite3.Connection, deck: Deck) -> None:
@@ -893,23 +907,78 @@ def _print_drills(stats: Stats) -> None:
     console.print(drills)
 
 
-def stats(deck: DeckOption = None) -> None:
-    """Your progress: cards due, reviews per day, retention, mastery per section, drill results.
+def _print_memory(katas: KataStats, streak: Streak, heat: list, ahead: list) -> None:
+    from dlprep.cli import charts
 
-    Everything counts the deck's own cards (the guide's, or --deck's) in study days of your time zone, starting at 4 a.m. as in Anki ([cyan]dlprep cards config day_starts_at[/cyan]). Retention is the share of reviews of graduated cards (past their learning steps) not rated again; mastery is the chance FSRS gives of recalling a section's cards now. Cram ratings are shown apart and never count as reviews.
+    console.print()
+    console.print(
+        f"[bold]Katas[/bold]: {katas.passed} of {katas.katas} passed · "
+        f"{_count(katas.reimplementations, 're-implementation')} · due today: {katas.due_today}, "
+        f"this week: {katas.due_week}",
+        highlight=False,
+    )
+    if katas.retention is not None:
+        console.print(
+            f"[bold]Retention[/bold] of katas: {katas.retention:.0%} of "
+            f"{_count(katas.reimplementations, 're-implementation')} passed without viewing the solution",
+            highlight=False,
+        )
+    console.print(
+        f"[bold]Streak[/bold]: {_count(streak.current, 'day')} in a row with the day's plan done "
+        f"(best {streak.best}, {streak.completed} in all)",
+        highlight=False,
+    )
+    console.print()
+    weeks = len(heat) // 7 + (len(heat) % 7 > 0)
+    console.print(f"[bold]Reviews in the last {weeks} weeks[/bold] (cards and katas): {sum(d.total for d in heat)}", highlight=False)
+    console.print(charts.heatmap(heat), soft_wrap=True)
+    console.print()
+    console.print(f"[bold]Due in the next {len(ahead)} days[/bold] (cards and katas): {sum(d.total for d in ahead)}", highlight=False)
+    console.print(charts.forecast(ahead), soft_wrap=True)
+
+
+def stats(
+    deck: DeckOption = None,
+    html: Annotated[
+        Optional[Path],
+        typer.Option("--html", metavar="FILE", help="Also write the figures as one self-contained web page (no script, nothing fetched).", show_default=False),
+    ] = None,
+) -> None:
+    """Your progress: cards and katas due, reviews, retention, streak, a heatmap, a 30-day forecast, mastery.
+
+    Everything counts the deck's own cards (the guide's, or --deck's) and the katas, in study days of your time zone, starting at 4 a.m. as in Anki ([cyan]dlprep cards config day_starts_at[/cyan]). Retention is the share of reviews of graduated cards (past their learning steps) not rated again, and of katas written again without viewing the solution; mastery is the chance FSRS gives of recalling a section's cards now. The streak counts days whose plan ([cyan]dlprep today[/cyan]) was done. Cram ratings are shown apart and never count as reviews.
 
     [bold]Examples[/bold]
       [cyan]dlprep stats[/cyan]
+      [cyan]dlprep stats --html progress.html[/cyan]   the same, as a page with plots
       [cyan]dlprep stats --deck ~/notes[/cyan]          your own deck
       [cyan]DLPREP_NOW=2030-01-02 dlprep stats[/cyan]   as it will be then (UTC)
     """
+    from dlprep import charts, plan
+    from dlprep.cards.days import study_date
     from dlprep.cards.stats import compute
+    from dlprep.katas import stats as kata_stats
 
     settings = _settings()
     loaded = _load_deck(deck, settings)
+    now = clock.now()
+    keys = {card.key for card in loaded.cards}
     with _database(write=False) as conn:
-        figures = compute(conn, loaded, clock.now(), settings.day_starts_at)
+        figures = compute(conn, loaded, now, settings.day_starts_at)
+        katas = kata_stats.compute(conn, now, settings.day_starts_at)
+        streak = plan.streak(conn, study_date(now, settings.day_starts_at))
+        heat = charts.heatmap(conn, keys, now, settings.day_starts_at)
+        ahead = charts.forecast(conn, keys, now, settings.day_starts_at)
     _print_stats(figures, settings.new_per_day)
+    _print_memory(katas, streak, heat, ahead)
+    if html is not None:
+        from dlprep.stats_page import render
+
+        try:
+            html.write_text(render(figures, katas, streak, heat, ahead, now), encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write {html}: {exc.strerror or exc}", 1)
+        err_console.print(f"Wrote {html}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,7 @@ import difflib
 import json
 import signal
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Iterator, Optional
 
@@ -13,7 +14,7 @@ import typer
 from rich.console import Group
 from rich.text import Text
 
-from dlprep import paths, store
+from dlprep import clock, paths, store
 from dlprep.cli.app import console, err_console, fail
 from dlprep.grading import DEFAULT_TIMEOUT_S
 from dlprep.katas import progress, workspace
@@ -57,6 +58,36 @@ def _status_cell(status: progress.Status) -> Text:
     return Text(f"{symbol} {when:%Y-%m-%d}" if when else symbol, style=style)
 
 
+DUE_WIDTH = 8  # "↻ 10 Jan", "↻ today", "↻ Jan 2031"
+
+
+def _is_due(status: progress.Status, day_end) -> bool:
+    return status.due is not None and day_end is not None and status.due < day_end
+
+
+def _due_cell(status: progress.Status, day_end) -> Text:
+    """When a passed kata comes back to be written again: today (due), a day and month within
+    the next ten months, else a month and year."""
+    if status.due is None:
+        return Text(" " * DUE_WIDTH)
+    if _is_due(status, day_end):
+        return Text(f"{'↻ today':<{DUE_WIDTH}}", style="bold cyan")
+    local = status.due.astimezone()
+    shown = f"↻ {local:%d %b}" if status.due - clock.now() < timedelta(days=300) else f"↻ {local:%b %Y}"
+    return Text(f"{shown:<{DUE_WIDTH}}", style="cyan")
+
+
+def _day_end(status: dict[str, progress.Status]):
+    """The end of the study day; None when no kata comes back within a day, which then needs
+    not the settings (reading them costs `dlprep list` 10 ms)."""
+    now = clock.now()
+    if not any(s.due is not None and s.due < now + timedelta(days=1) for s in status.values()):
+        return None
+    from dlprep.cards import days
+
+    return days.bounds(now, progress.day_starts_at())[1]
+
+
 def list_katas(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list instead of a table.")] = False,
     workspace_dir: WorkspaceOpt = None,
@@ -73,6 +104,7 @@ def list_katas(
                 "id": k.id, "title": k.title, "section": k.section, "section_title": catalog.sections[k.section],
                 "framework": k.framework, "difficulty": k.difficulty, "status": status[k.id].state.value,
                 "passed_at": status[k.id].passed_at.isoformat() if status[k.id].passed_at else None,
+                "due": status[k.id].due.isoformat() if status[k.id].due else None,
             }
             for k in catalog.katas
         ]
@@ -82,26 +114,31 @@ def list_katas(
     # people type next and are never cut; titles give way to the width.
     id_width = max(len(k.id) for k in catalog.katas) + 2  # indented under its section
     uses_width = max(len(k.framework) for k in catalog.katas)
-    # "  id title uses ★★★  ✓ 2030-01-02": the title gets what the other columns leave
-    title_width = max(12, min(max(len(k.title) for k in catalog.katas), console.width - id_width - uses_width - 20))
+    # "  id title uses ★★★  ↻ 09 Jan ✓ 2030-01-02": the title gets what the other columns leave
+    title_width = max(12, min(max(len(k.title) for k in catalog.katas), console.width - id_width - uses_width - 21 - DUE_WIDTH))
     passed = sum(s.state is progress.State.PASSED for s in status.values())
-    lines = Text.assemble(("dlprep katas", "bold"), f": {passed} of {len(catalog.katas)} passed\n")
+    day_end = _day_end(status)
+    due = sum(_is_due(s, day_end) for s in status.values())
+    lines = Text.assemble(("dlprep katas", "bold"), f": {passed} of {len(catalog.katas)} passed")
+    lines.append(f", {due} due to write again today\n" if due else "\n")
     for section, section_title in catalog.sections.items():
         katas = [k for k in catalog.katas if k.section == section]
         if not katas:
             continue
         done = sum(status[k.id].state is progress.State.PASSED for k in katas)
         heading = f"{section} {section_title}"
-        lines.append(f"{heading:<{id_width + title_width + uses_width + 8}}{done}/{len(katas)}\n", style="bold")
+        lines.append(f"{heading:<{id_width + title_width + uses_width + DUE_WIDTH + 9}}{done}/{len(katas)}\n", style="bold")
         for k in katas:
             title = k.title if len(k.title) <= title_width else k.title[: title_width - 1] + "…"
             lines.append(f"  {k.id:<{id_width - 2}} {title:<{title_width}} ")
             lines.append(f"{k.framework:<{uses_width}}", style="dim")
             lines.append(f" {'★' * k.difficulty:<3}  ")
+            lines.append_text(_due_cell(status[k.id], day_end))
+            lines.append(" ")
             lines.append_text(_status_cell(status[k.id]))
             lines.append("\n")
     console.print(lines, end="", overflow="ignore", crop=False, soft_wrap=True)
-    console.print("[green]✓[/green] passed  [yellow]◐[/yellow] in progress  [dim]·[/dim] not started   Start one with [cyan]dlprep exercise ID[/cyan].")
+    console.print("[green]✓[/green] passed  [yellow]◐[/yellow] in progress  [dim]·[/dim] not started  [cyan]↻[/cyan] due again   Start: [cyan]dlprep exercise ID[/cyan]")
 
 
 def _what_next(catalog: Catalog, kata: Kata, status: dict[str, progress.Status]) -> str:
@@ -118,19 +155,24 @@ def exercise(
 ) -> None:
     """Show a kata's statement and put its stub in your workspace (never overwriting your work).
 
+    A passed kata that is due again gets a blank stub for writing it again from memory; the attempt you passed is kept beside it (attention.py becomes attention.2030-01-07.py), and the pass of the new one reschedules it.
+
     Example: [cyan]dlprep exercise attention[/cyan], edit the file it names, then [cyan]dlprep grade[/cyan].
     """
     from rich.markdown import Markdown
 
     catalog, kata = load(), _kata(kata_id)
     status = progress.statuses(catalog.ids(), workspace_dir)
+    store.check(write=True)  # the stub's start is recorded: refuse a database that cannot take it, before showing anything
     console.print(Markdown(paths.statement(kata.id).read_text(encoding="utf-8")))
-    try:
-        copy = workspace.start(kata.id, workspace_dir, reset=reset)
-    except OSError as exc:
-        fail(f"could not write your copy of the stub: {exc}")
+    begun = begin_kata(kata, workspace_dir, reset=reset)
+    copy = begun.copy
     console.print()
-    if copy.started is workspace.Started.EXISTED:
+    if begun.again:
+        console.print(f"[bold]{kata.id} is due: write it again, from memory, in the blank stub[/bold] [bold]{copy.path}[/bold]")
+        if copy.backup is not None:
+            console.print(f"The attempt you passed is kept as {copy.backup}")
+    elif copy.started is workspace.Started.EXISTED:
         console.print(f"Your file already exists (left as it is): [bold]{copy.path}[/bold]")
         console.print(f"Start again from the stub with [cyan]dlprep exercise {kata.id} --reset[/cyan].")
     else:
@@ -139,12 +181,29 @@ def exercise(
             console.print(f"Your previous version was saved as {copy.backup}")
         elif copy.started is workspace.Started.RESET:
             console.print("It was the untouched stub already: nothing to back up.")
-    passed_at = status[kata.id].passed_at
-    if passed_at is not None:
+    passed_at, due = status[kata.id].passed_at, status[kata.id].due
+    if begun.again:
+        console.print(f"Next: run [cyan]dlprep grade {kata.id}[/cyan] when it is done: its pass reschedules {kata.id} (a hint makes it Hard, the solution Again).")
+    elif passed_at is not None:
+        from dlprep.cli.scheduling import when
+
         console.print(f"[green]✓ You passed {kata.id} on {passed_at:%Y-%m-%d}.[/green] Compare with the reference: [cyan]dlprep solution {kata.id}[/cyan]")
+        if due is not None:
+            console.print(f"It comes back {when(due)}, to write again from a blank stub.")
         console.print(_what_next(catalog, kata, status))
     else:
         console.print(f"Next: implement it, then run [cyan]dlprep grade {kata.id}[/cyan]  (stuck? [cyan]dlprep hint {kata.id}[/cyan])")
+
+
+def begin_kata(kata: Kata, workspace_dir: Path | None, *, reset: bool = False):
+    """The kata's stub in the workspace, as `memory.begin` decides (a fresh one when it is due)."""
+    from dlprep.katas import memory
+
+    try:
+        with store.connect(write=True) as conn:
+            return memory.begin(conn, kata.id, workspace_dir, clock.now(), progress.day_starts_at(), reset=reset)
+    except OSError as exc:
+        fail(f"could not write your copy of the stub: {exc}")
 
 
 def _target(catalog: Catalog, kata_id: str | None, file: Path | None, workspace_dir: Path | None) -> tuple[Kata, Path]:
@@ -232,7 +291,7 @@ def grade(
     warm = "torch" if any(kata.framework == "torch" for kata, _ in targets) else "numpy"
     from dlprep.cli.render import grading_progress, render_report, render_summary
 
-    reports = []
+    reports, recorded = [], []
     try:
         with _ending_cleanly_on_signals(), grader.Grader(isolation_mode=isolation, timeout_s=timeout, warm=warm) as grading:
             if devices is not None and "cuda" in devices and not grader.cuda_available():
@@ -240,7 +299,10 @@ def grade(
             with grading_progress(console, len(targets), visible=not as_json and console.is_terminal) as advance:
                 advance(f"Grading {targets[0][0].id}…")
                 for kata, report in grading.grade_many(targets, devices):
-                    progress.record_grade(kata.id, report.passed, report.devices, report.duration_s, report.file, report.error.kind if report.error else None)
+                    recorded.append(progress.record_grade(
+                        kata.id, report.passed, report.devices, report.duration_s, report.file,
+                        report.error.kind if report.error else None, [d.mistake for d in report.diagnosis],
+                    ))
                     reports.append(report)
                     advance(f"Graded {kata.id}")
             snippet = _save_repro(grading, reports[0], targets[0]) if repro and not every else None
@@ -249,8 +311,10 @@ def grade(
     except KeyboardInterrupt:
         err_console.print(f"Interrupted: the kata being graded was stopped; {len(reports)} grade(s) finished before were recorded.")
         raise typer.Exit(130)
+    from dlprep.cli import scheduling
+
     if as_json:
-        documents = [report.to_dict() for report in reports]
+        documents = [{**report.to_dict(), **scheduling.to_json(done)} for report, done in zip(reports, recorded)]
         print(json.dumps(documents if every else documents[0], indent=2))
     elif every:
         render_summary(console, reports)
@@ -258,6 +322,13 @@ def grade(
         render_report(console, reports[0], verbose=verbose)
         if snippet:
             console.print(snippet)
+    if not as_json:
+        for line in (line for done in recorded for line in scheduling.lines(done, brief=every)):
+            console.print(line, highlight=False)
+    if any(report.passed for report in reports):
+        from dlprep import plan
+
+        plan.mark_if_done(workspace_dir)
     raise typer.Exit(0 if all(report.passed for report in reports) else 1)
 
 
@@ -286,23 +357,30 @@ def hint(
     every: Annotated[bool, typer.Option("--all", help="Show again every hint seen so far, and reveal none.")] = False,
 ) -> None:
     """Show the next hint for a kata; each call reveals one more."""
-    from rich.markdown import Markdown
-    from rich.panel import Panel
-
     kata = _kata(kata_id)
     if every:
         seen = progress.hints_seen(kata.id, kata.hints)
         if not seen:
             console.print(f"No hint seen yet for {kata.id}: [cyan]dlprep hint {kata.id}[/cyan] shows the first.")
         for number, text in enumerate(seen, 1):
-            console.print(Panel(Markdown(text), title=f"{kata.id}: hint {number} of {len(kata.hints)}", title_align="left"))
+            _show_hint(kata, number, text)
         return
+    show_next_hint(kata)
+
+
+def _show_hint(kata: Kata, number: int, text: str) -> None:
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
+    console.print(Panel(Markdown(text), title=f"{kata.id}: hint {number} of {len(kata.hints)}", title_align="left"))
+
+
+def show_next_hint(kata: Kata) -> None:
     shown = progress.next_hint(kata.id, kata.hints)
     if shown is None:
         console.print(f"That was every hint for {kata.id} ([cyan]dlprep hint {kata.id} --all[/cyan] shows them again). Still stuck? [cyan]dlprep solution {kata.id}[/cyan]")
         return
-    number, text = shown
-    console.print(Panel(Markdown(text), title=f"{kata.id}: hint {number} of {len(kata.hints)}", title_align="left"))
+    _show_hint(kata, *shown)
 
 
 def solution(
@@ -318,6 +396,11 @@ def solution(
     if not (passed or yes):
         if not typer.confirm(f"You have not passed {kata.id} yet. Show the reference anyway?", default=False):
             raise typer.Exit(1)
+    progress.solution_shown(kata.id)
+    show_solution(kata)
+
+
+def show_solution(kata: Kata) -> None:
     source = paths.reference(kata.id).read_text(encoding="utf-8")
     if not console.is_terminal:
         typer.echo(source, nl=False)

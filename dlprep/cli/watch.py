@@ -17,7 +17,8 @@ from rich.text import Text
 
 from dlprep import store
 from dlprep.cli.app import console, fail
-from dlprep.cli.katas import DEVICES, WorkspaceOpt, _device, _ending_cleanly_on_signals, _isolation, _target
+from dlprep.cli.katas import (DEVICES, WorkspaceOpt, _device, _ending_cleanly_on_signals, _isolation, _target,
+                              show_next_hint, show_solution)
 from dlprep.grading import DEFAULT_TIMEOUT_S
 from dlprep.katas import progress
 from dlprep.katas.catalog import load
@@ -75,7 +76,7 @@ def _loop(watcher, saves: queue.Queue, keys, interactive: bool) -> None:
         if saved or key == "r":
             _show(watcher, interactive)
         elif key == "h":
-            _hint(watcher.kata)
+            show_next_hint(watcher.kata)
         elif key == "s":
             _solution(watcher.kata, keys)
 
@@ -91,17 +92,19 @@ def _drain(saves: queue.Queue, wait: float) -> bool:
 
 
 def _show(watcher, interactive: bool) -> None:
+    from dlprep.cli import scheduling
     from dlprep.cli.render import render_report
 
     started = time.monotonic()
     report, changed = watcher.grade()
-    if report.passed:
-        progress.record_grade(report.kata, True, report.devices, report.duration_s, report.file, None)
+    recorded = record(report)
     if interactive:
         console.clear()
     else:
         console.rule(f"{watcher.kata.id} · {time.strftime('%H:%M:%S')}", style="dim")
     render_report(console, report)
+    for line in scheduling.lines(recorded):
+        console.print(line, highlight=False)
     if changed:
         console.print(Text(f"Since the last grade: {changed}", style="cyan"))
     waited = time.monotonic() - started
@@ -109,29 +112,23 @@ def _show(watcher, interactive: bool) -> None:
         console.print(Text(f"Watching {watcher.file} (graded in {waited:.2f} s) · {KEYS}", style="dim"))
 
 
-def _hint(kata) -> None:
-    from rich.markdown import Markdown
-    from rich.panel import Panel
-
-    shown = progress.next_hint(kata.id, kata.hints)
-    if shown is None:
-        console.print(f"That was every hint for {kata.id}.")
-        return
-    number, text = shown
-    console.print(Panel(Markdown(text), title=f"{kata.id}: hint {number} of {len(kata.hints)}", title_align="left"))
+def record(report) -> progress.Recorded:
+    """A pass is recorded as a grade (and rates the kata when due); a failure only as part of the
+    attempt, pulling its mistakes' cards forward."""
+    mistakes = [d.mistake for d in report.diagnosis]
+    if report.passed:
+        return progress.record_grade(report.kata, True, report.devices, report.duration_s, report.file, None)
+    return progress.record_watched_failure(report.kata, report.error.kind if report.error else None, mistakes)
 
 
 def _solution(kata, keys) -> None:
-    from rich.syntax import Syntax
-
-    from dlprep import paths
-
     passed = progress.statuses([kata.id])[kata.id].state is progress.State.PASSED
     if not passed:
         console.print(f"You have not passed {kata.id} yet. Show the reference anyway? [y/N]")
         if keys.read(None) not in ("y", "Y"):
             return
-    console.print(Syntax(paths.reference(kata.id).read_text(encoding="utf-8"), "python", line_numbers=True, theme="ansi_dark", word_wrap=True))
+    progress.solution_shown(kata.id)
+    show_solution(kata)
 
 
 class _keys:

@@ -58,3 +58,10 @@ def test_verbose_adds_the_table_of_every_check():
     kata = load().get("attention")
     report = grade_in_process(kata, loaders.mistake_impl(kata, loaders.mistakes(kata)[0]))
     assert len(rendered(report, verbose=True)) > len(rendered(report))
+
+
+def test_a_grade_shown_outside_dlprep_grade_says_which_command_shows_more():
+    kata = load().get("attention")
+    report = grade_in_process(kata, loaders.mistake_impl(kata, loaders.mistakes(kata)[0]))
+    assert any(line.startswith("More: --verbose") for line in rendered(report))
+    assert any(line.startswith("More: dlprep grade attention --verbose") for line in rendered(report, command="dlprep grade attention"))

@@ -17,6 +17,7 @@ import typer
 import typer.core
 import typer.main
 from rich.console import Console
+from rich.text import Text
 from typer._click.exceptions import UsageError
 
 from dlprep import paths
@@ -134,7 +135,7 @@ def root(ctx: typer.Context) -> None:
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-paragraph error on stderr and exit: usage errors exit 2. Never wrapped by us: a
     path in it must stay whole to be copied (the terminal wraps what is too long)."""
-    err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    err_console.print(Text.assemble(("error:", "red"), " ", message), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Callable, Iterator, Optional
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -417,7 +418,7 @@ def _typed_answer(evaluate: Callable[[str], float]) -> tuple[str, float | None] 
         try:
             return given, evaluate(given)
         except ValueError as exc:
-            console.print(f"{exc}: type a number or arithmetic such as 2*3^2 (q quits)", highlight=False)
+            console.print(f"{escape(str(exc))}: type a number or arithmetic such as 2*3^2 (q quits)", highlight=False)
 
 
 def _drill_one(conn: sqlite3.Connection, item: Drill) -> bool | None:
@@ -551,7 +552,7 @@ def list_cards(
         table.add_column("tags", style="dim", max_width=tags_width)  # wraps between tags, never cuts one
         table.add_column("question", overflow="ellipsis", no_wrap=True, ratio=1)
         for card, shown_id, tag_list in zip(cards, ids, tag_lists):
-            table.add_row(shown_id, card.section, tag_list, card.question.splitlines()[0])
+            table.add_row(*map(Text, (shown_id, card.section, tag_list, card.question.splitlines()[0])))
         console.print(table)
     else:
         def row(*cells: Text) -> Table:
@@ -565,7 +566,7 @@ def list_cards(
         console.print(row(*(Text(name, style="bold") for name in ("id", "section", "tags"))))
         for card, shown_id, tag_list in zip(cards, ids, tag_lists):
             console.print(row(Text(shown_id, style="cyan"), Text(card.section), Text(tag_list, style="dim")))
-            console.print("    " + card.question.splitlines()[0], no_wrap=True, overflow="ellipsis", highlight=False)
+            console.print(Text("    " + card.question.splitlines()[0]), no_wrap=True, overflow="ellipsis", highlight=False)
     console.print(_count(len(cards), "card"), highlight=False)
 
 
@@ -586,7 +587,7 @@ def tags(as_json: JsonOption = False, deck: DeckOption = None) -> None:
     table.add_column("tag", style="cyan", no_wrap=True)
     table.add_column("cards", justify="right")
     for name, count in ordered:
-        table.add_row(name, str(count))
+        table.add_row(Text(name), str(count))
     console.print(table)
     console.print(_count(len(ordered), "tag"), highlight=False)
 
@@ -627,13 +628,13 @@ def show(
     console.print(Panel(Text(card.question), title=Text(card.id, style="bold"), title_align="left", border_style="cyan"))
     _show_answer(card)
     facts = Table.grid(padding=(0, 2))
-    facts.add_row("key", card.key)
-    facts.add_row("section", " ".join(filter(None, (card.section, loaded.titles.get(card.section)))))
-    facts.add_row("tags", ", ".join(card.tags) or "-")
+    facts.add_row("key", Text(card.key))
+    facts.add_row("section", Text(" ".join(filter(None, (card.section, loaded.titles.get(card.section))))))
+    facts.add_row("tags", Text(", ".join(card.tags) or "-"))
     for label, value in (("kata", card.kata), ("source", card.source), ("parts", ", ".join(card.parts))):
         if value:
-            facts.add_row(label, value)
-    facts.add_row("file", card.location)
+            facts.add_row(label, Text(value))
+    facts.add_row("file", Text(card.location))
     if state is None:
         facts.add_row("schedule", "new: not reviewed yet")
     else:
@@ -700,7 +701,7 @@ def export(
     except OSError as exc:
         fail(f"cannot write {exc.filename or anki or csv_file}: {exc.strerror or exc}", 1)
     for path in written:
-        err_console.print(f"Wrote {len(cards)} cards to {path}", highlight=False)
+        err_console.print(f"Wrote {len(cards)} cards to {escape(str(path))}", highlight=False)
 
 
 @cards_app.command("prune")
@@ -745,7 +746,7 @@ def prune(
         table.add_column("card", style="cyan", overflow="fold")
         table.add_column("ratings", justify="right")
         for key, ratings in found.gone.items():
-            table.add_row(key, str(ratings))
+            table.add_row(Text(key), str(ratings))
         console.print(table)
         if not yes:
             if not is_interactive():
@@ -812,7 +813,7 @@ def configure(
         except OSError as exc:
             fail(f"cannot write {config.location()}: {exc.strerror or exc}", 1)
         current = _settings()
-        console.print(f"Saved in {file}", highlight=False)
+        console.print(f"Saved in {escape(str(file))}", highlight=False)
     if key is not None and key not in config.DESCRIPTIONS:
         fail(f"no setting {key!r}; the settings are {', '.join(config.DESCRIPTIONS)}")
     table = Table(box=None, header_style="bold", pad_edge=False)
@@ -824,7 +825,7 @@ def configure(
             table.add_row(name, ", ".join(shown) if isinstance(shown, tuple) else str(shown), Text(description, style="dim"))
     console.print(table)
     if key is None:
-        console.print(f"[dim]{config.location()}[/dim]", highlight=False)
+        console.print(f"[dim]{escape(str(config.location()))}[/dim]", highlight=False)
 
 
 # --- stats -------------------------------------------------------------------------
@@ -863,7 +864,7 @@ def _print_stats(stats: Stats, new_per_day: int) -> None:
         mastery.add_column(name, justify="left" if name == "section" or not name else "right", no_wrap=name != "section")
     for row in stats.sections:
         mastery.add_row(
-            " ".join(filter(None, (row.section, row.title))),
+            Text(" ".join(filter(None, (row.section, row.title)))),
             str(row.cards), str(row.new), str(row.learning), str(row.review),
             f"{row.mastery:.0%}", _bar(row.mastery),
         )
@@ -901,7 +902,7 @@ def _print_drills(stats: Stats) -> None:
         drills.add_column(name, justify="left" if name in ("topic", "last") else "right")
     for tally in stats.drills:
         drills.add_row(
-            tally.topic, str(tally.attempts), str(tally.correct),
+            Text(tally.topic), str(tally.attempts), str(tally.correct),
             f"{tally.correct / tally.attempts:.0%}", _local(tally.last),
         )
     console.print(drills)
@@ -978,7 +979,7 @@ def stats(
             html.write_text(render(figures, katas, streak, heat, ahead, now), encoding="utf-8")
         except OSError as exc:
             fail(f"cannot write {html}: {exc.strerror or exc}", 1)
-        err_console.print(f"Wrote {html}", highlight=False)
+        err_console.print(f"Wrote {escape(str(html))}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

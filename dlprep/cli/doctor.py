@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -31,7 +32,7 @@ def doctor(
             rescue = checks.backup_and_rebuild()
         except checks.RescueError as exc:
             fail(str(exc), 1)
-        console.print(f"Copied the database, as it was, to [bold]{rescue.copy}[/bold]")
+        console.print(f"Copied the database, as it was, to [bold]{escape(str(rescue.copy))}[/bold]")
         if not rescue.problems:
             console.print("It is intact: nothing to rebuild.")
         else:

@@ -12,6 +12,7 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.console import Group
+from rich.markup import escape
 from rich.text import Text
 
 from dlprep import clock, paths, store
@@ -169,16 +170,16 @@ def exercise(
     copy = begun.copy
     console.print()
     if begun.again:
-        console.print(f"[bold]{kata.id} is due: write it again, from memory, in the blank stub[/bold] [bold]{copy.path}[/bold]")
+        console.print(f"[bold]{kata.id} is due: write it again, from memory, in the blank stub[/bold] [bold]{escape(str(copy.path))}[/bold]")
         if copy.backup is not None:
-            console.print(f"The attempt you passed is kept as {copy.backup}")
+            console.print(f"The attempt you passed is kept as {escape(str(copy.backup))}")
     elif copy.started is workspace.Started.EXISTED:
-        console.print(f"Your file already exists (left as it is): [bold]{copy.path}[/bold]")
+        console.print(f"Your file already exists (left as it is): [bold]{escape(str(copy.path))}[/bold]")
         console.print(f"Start again from the stub with [cyan]dlprep exercise {kata.id} --reset[/cyan].")
     else:
-        console.print(f"Your file: [bold]{copy.path}[/bold]")
+        console.print(f"Your file: [bold]{escape(str(copy.path))}[/bold]")
         if copy.backup is not None:
-            console.print(f"Your previous version was saved as {copy.backup}")
+            console.print(f"Your previous version was saved as {escape(str(copy.backup))}")
         elif copy.started is workspace.Started.RESET:
             console.print("It was the untouched stub already: nothing to back up.")
     passed_at, due = status[kata.id].passed_at, status[kata.id].due

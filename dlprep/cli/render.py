@@ -21,9 +21,10 @@ SHOWN_FAILURES = 8
 LABEL = 26
 
 
-def render_report(console: Console, report: GradeReport, *, verbose: bool = False) -> None:
+def render_report(console: Console, report: GradeReport, *, verbose: bool = False, command: str = "") -> None:
     """A grade on one screen: verdict and diagnosis first, one line per failing case (identical
-    messages folded), the passing ones in a line. `verbose` adds the table of every check."""
+    messages folded), the passing ones in a line. `verbose` adds the table of every check.
+    `command` is what to run for more, where the grade did not come from `dlprep grade` itself."""
     if verbose:
         _table(console, report)
     _verdict(console, report)
@@ -42,7 +43,8 @@ def render_report(console: Console, report: GradeReport, *, verbose: bool = Fals
         console.print(Text("your code printed:", style="dim"))
         console.print(Padding(Text(_trimmed(report.output.rstrip(), 4), style="dim"), (0, 0, 0, 2)))
     if not report.passed and report.checks and not verbose:
-        console.print(Text("More: --verbose (every check) · --repro (the smallest failing case, for a REPL)", style="dim"))
+        more = f"{command} --verbose" if command else "--verbose"
+        console.print(Text(f"More: {more} (every check) · --repro (the smallest failing case, for a REPL)", style="dim"))
 
 
 def _verdict(console: Console, report: GradeReport) -> None:
@@ -104,7 +106,7 @@ def _table(console: Console, report: GradeReport) -> None:
     shown = [check for check in report.checks if "is not implemented yet" not in check.message]
     if not shown:
         return
-    table = Table(title=f"{report.kata}: {report.file}", title_justify="left")
+    table = Table(title=Text(f"{report.kata}: {report.file}"), title_justify="left")
     table.add_column("case", overflow="fold", max_width=24)
     table.add_column("on", no_wrap=True)
     table.add_column("shapes", overflow="fold", max_width=22, style="dim")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.rule import Rule
 
 from dlprep import clock, plan, store
@@ -180,7 +181,7 @@ def _kata(kata_id: str, workspace_dir: Path | None) -> str:
     console.print(Markdown(paths.statement(kata.id).read_text(encoding="utf-8")))
     begun = begin_kata(kata, workspace_dir)
     if begun.again and begun.copy.backup is not None:
-        console.print(f"The attempt you passed is kept as {begun.copy.backup}")
+        console.print(f"The attempt you passed is kept as {escape(str(begun.copy.backup))}")
     interactive = console.is_terminal and sys.stdin.isatty()
     how = KEYS if interactive else "Ctrl-C stops"
     try:
@@ -189,7 +190,7 @@ def _kata(kata_id: str, workspace_dir: Path | None) -> str:
             saves: queue.Queue[None] = queue.Queue()
             stop = threading.Event()
             threading.Thread(target=lambda: [saves.put(None) for _ in watcher.saves(stop)], daemon=True).start()
-            console.print(f"[bold]Write it in {begun.copy.path}[/bold]: each save is graded. [dim]{how}[/dim]", highlight=False)
+            console.print(f"[bold]Write it in {escape(str(begun.copy.path))}[/bold]: each save is graded. [dim]{how}[/dim]", highlight=False)
             try:
                 with _keys() if interactive else contextlib.nullcontext() as keys:
                     if begun.copy.started is workspace.Started.EXISTED and _graded(watcher):
@@ -224,12 +225,12 @@ def _graded(watcher) -> bool:
     """Grade the file now, record it as watch mode does, show the result; whether it passed."""
     from dlprep.cli import scheduling
     from dlprep.cli.render import render_report
-    from dlprep.cli.watch import record
+    from dlprep.cli.watch import grade_command, record
 
     report, changed = watcher.grade()
     recorded = record(report)
     console.print(Rule(style="dim"))
-    render_report(console, report)
+    render_report(console, report, command=grade_command(watcher))
     for line in scheduling.lines(recorded):
         console.print(line, highlight=False)
     if changed:

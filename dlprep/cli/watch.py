@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 from rich.text import Text
 
-from dlprep import store
+from dlprep import paths, store
 from dlprep.cli.app import console, fail
 from dlprep.cli.katas import (DEVICES, WorkspaceOpt, _device, _ending_cleanly_on_signals, _isolation, _target,
                               show_next_hint, show_solution)
@@ -102,7 +102,7 @@ def _show(watcher, interactive: bool) -> None:
         console.clear()
     else:
         console.rule(f"{watcher.kata.id} · {time.strftime('%H:%M:%S')}", style="dim")
-    render_report(console, report)
+    render_report(console, report, command=grade_command(watcher))
     for line in scheduling.lines(recorded):
         console.print(line, highlight=False)
     if changed:
@@ -110,6 +110,13 @@ def _show(watcher, interactive: bool) -> None:
     waited = time.monotonic() - started
     if interactive:
         console.print(Text(f"Watching {watcher.file} (graded in {waited:.2f} s) · {KEYS}", style="dim"))
+
+
+def grade_command(watcher) -> str:
+    """The `dlprep grade` that grades the watched file, for what watch mode does not show."""
+    if watcher.file.resolve() == paths.learner_copy(watcher.kata.id, None).resolve():
+        return f"dlprep grade {watcher.kata.id}"
+    return f"dlprep grade {watcher.kata.id} --file {watcher.file}"
 
 
 def record(report) -> progress.Recorded:
@@ -124,7 +131,7 @@ def record(report) -> progress.Recorded:
 def _solution(kata, keys) -> None:
     passed = progress.statuses([kata.id])[kata.id].state is progress.State.PASSED
     if not passed:
-        console.print(f"You have not passed {kata.id} yet. Show the reference anyway? [y/N]")
+        console.print(f"You have not passed {kata.id} yet. Show the reference anyway? \\[y/N]")
         if keys.read(None) not in ("y", "Y"):
             return
     progress.solution_shown(kata.id)

@@ -165,8 +165,10 @@ class Today:
 
     def save_until(self, file: Path, text: str, shown: str, count: int = 1) -> None:
         """Save the file, again each second until `shown` appears (a save made while the watch is
-        still starting may go unseen, as it would in an editor)."""
-        for _ in range(30):
+        still starting may go unseen, as it would in an editor). A busy machine may take a minute
+        to start the grader."""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
             file.write_text(text)
             try:
                 return self.expect(shown, count, timeout=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from dlprep import paths
@@ -49,6 +50,21 @@ def test_every_form_of_every_mistake_fails_and_is_named_by_its_own_id(kata, mist
 def test_every_kata_has_three_known_mistakes_and_hints(kata):
     assert len(loaders.mistakes(kata)) >= 3
     assert len(kata.hints) >= 3 and "TODO" not in kata.hints
+
+
+def _values(arg) -> int:
+    if isinstance(arg, (list, tuple)):
+        return sum(map(_values, arg))
+    return int(np.size(arg)) if isinstance(arg, np.ndarray) else 0
+
+
+@pytest.mark.parametrize("kata", KATAS, ids=lambda k: k.id)
+def test_probes_are_few_and_small_enough_to_read(kata):
+    """Probes say where a fault lives (no biases, one step, one head): a handful of cases, each
+    small enough to read whole in a REPL."""
+    probes = [case for case in loaders.make_cases(kata) if case.probe]
+    assert not probes or 3 <= len(probes) <= 8, [case.name for case in probes]
+    assert all(sum(map(_values, case.args.values())) <= 150 for case in probes)
 
 
 def test_contract_mistake_ids_exist():

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from dlprep.grading import loaders
 from dlprep.katas.catalog import load
-from tests.katas.helpers import assert_all_close, assert_predicate_fires_on_large_cases_alone, grade_in_process, grads, load_recurrent, meta_recurrent_params, recurrent_params
+from tests.katas.helpers import assert_all_close, assert_localised_at, assert_predicate_fires_on_large_cases_alone, grads, load_recurrent, meta_recurrent_params, recurrent_params
 from tests.katas.strategies import reference, seeds, small
 
 ref = reference("lstm")
@@ -140,12 +140,4 @@ def _forward_resetting_the_cell_after_step_one(x, h0, c0, W_ih, W_hh, b_ih=None,
     ({"lstm_forward": _forward_resetting_the_cell_after_step_one}, "probe: sequence, T = 2"),
 ], ids=["x", "h", "c", "b_ih", "b_hh", "carry"])
 def test_an_unknown_fault_is_located_by_the_first_probe_it_fails(fault, probe):
-    report = grade_in_process(KATA, loaders.variant_impl(KATA, fault))
-    assert not report.passed and report.diagnosis == []
-    assert report.localisation is not None and report.localisation.case == probe
-
-
-def test_probes_are_few_and_tiny():
-    probes = [case for case in loaders.make_cases(KATA) if case.probe]
-    assert 3 <= len(probes) <= 8
-    assert all(sum(np.size(value) for value in case.args.values()) <= 120 for case in probes)
+    assert_localised_at(KATA, loaders.variant_impl(KATA, fault), probe)

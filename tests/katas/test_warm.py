@@ -83,7 +83,7 @@ def test_watch_grades_again_on_each_kind_of_save(tmp_path):
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         os.set_blocking(watch.stdout.fileno(), False)
-        seen = _wait_for(watch, b"passed", b"")
+        seen = _wait_for(watch, "✔ attention passed".encode(), b"")
         file.write_text(REFERENCE.replace("/ math.sqrt(d_k)", ""))
         seen = _wait_for(watch, b"no-scale", seen)
         swap = tmp_path / ".attention.py.swp"

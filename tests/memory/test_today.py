@@ -262,7 +262,7 @@ def test_the_plan_runs_to_its_end_and_the_day_is_done(learner):
     today.expect("rating> ")
     today.type("4")
     today.expect("Write it in")
-    today.save_until(Path(learner["DLPREP_WORKSPACE"], "softmax.py"), paths.reference("softmax").read_text(), "passed")
+    today.save_until(Path(learner["DLPREP_WORKSPACE"], "softmax.py"), paths.reference("softmax").read_text(), "✔ softmax passed")  # not "softmax not passed"
     assert today.process.wait(timeout=60) == 0
     today.reader.join(timeout=10)
     out = "".join(today.out)

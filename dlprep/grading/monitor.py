@@ -316,7 +316,7 @@ class Monitor:
             self._note(f"line {line}: {_SYNC_NOTES[kind]} copies a value from the device to the host "
                        "(a host sync an interviewer may mention); fine here")
         elif kind is None:
-            self._check_mixing(func, inputs, line)
+            self._check_mixing(func, inputs, frame)
         result = func(*args, **kwargs)
         outputs = _tensors((result,))
         if not outputs:
@@ -331,12 +331,16 @@ class Monitor:
         self._check_span(outputs, line)
         return result
 
-    def _check_mixing(self, func: Any, inputs: list, line: int) -> None:
+    def _check_mixing(self, func: Any, inputs: list, frame) -> None:
         cpu = next((t for t in inputs if _origin(t) is not None and t.dim() > 0), None)
         if cpu is not None and any(_origin(t) is None for t in inputs):
-            self._device(f"line {line} combines the inputs with a tensor of shape {tuple(cpu.shape)} made on the CPU "
+            code = frame.f_code
+            # A function told its device (`causal_mask(n, device=None)`) creates on that device.
+            named = "device" in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+            where = "device" if named else "x.device"
+            self._device(f"line {frame.f_lineno} combines the inputs with a tensor of shape {tuple(cpu.shape)} made on the CPU "
                          f"({_origin(cpu)}): for a CUDA input `{_display_name(func)}` raises there. Create it "
-                         "with device=x.device, or move it with .to(x.device)")
+                         f"with device={where}, or move it with .to({where})")
 
     def _origin_of_result(self, func, kind, inputs, args, kwargs, frame) -> str | None:
         """Where the result's placement on the CPU comes from, or None when it sits with the inputs."""

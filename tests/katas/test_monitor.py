@@ -205,6 +205,16 @@ def test_device_mistake_is_flagged_with_its_line(tmp_path, name):
     assert says in found.device[0] and line in found.device[0], found.device
 
 
+@pytest.mark.parametrize("signature, advice", [("x", "device=x.device"), ("x, device=None", "device=device")])
+def test_the_advice_names_the_device_the_function_is_told(tmp_path, signature, advice):
+    """`causal_mask(n, device=None)` is told its device: the fix is device=device, not x.device."""
+    found, _, _ = watch(tmp_path, f"""
+        def run({signature}):
+            return x + torch.arange(x.shape[-1])
+    """, inputs())
+    assert found.device and f"Create it with {advice}" in found.device[0], found.device
+
+
 def test_a_plain_tensor_attribute_of_a_module_stays_behind_when_it_moves(tmp_path):
     """Module.to moves parameters and buffers; a tensor kept as a plain attribute stays on the CPU."""
     body = """

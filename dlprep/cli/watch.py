@@ -51,13 +51,13 @@ def watch(
     try:
         with _ending_cleanly_on_signals(), Grader(isolation_mode=isolation, timeout_s=timeout, warm=warm) as grading:
             watcher = Watcher(grading, kata, target, DEVICES[device])
-            _show(watcher, interactive)
+            _show(watcher, interactive, workspace_dir)
             saves: queue.Queue[None] = queue.Queue()
             stop = threading.Event()
             threading.Thread(target=lambda: [saves.put(None) for _ in watcher.saves(stop)], daemon=True).start()
             try:
                 with _keys() if interactive else contextlib.nullcontext() as keys:
-                    _loop(watcher, saves, keys, interactive)
+                    _loop(watcher, saves, keys, interactive, workspace_dir)
             finally:
                 stop.set()
     except IsolationError as exc:
@@ -67,14 +67,14 @@ def watch(
     console.print("Stopped watching.")
 
 
-def _loop(watcher, saves: queue.Queue, keys, interactive: bool) -> None:
+def _loop(watcher, saves: queue.Queue, keys, interactive: bool, workspace_dir: Path | None) -> None:
     while True:
         key = keys.read(0.05) if keys is not None else None
         if key in ("q", "\x04"):
             return
         saved = _drain(saves, wait=0.0 if interactive else 0.2)
         if saved or key == "r":
-            _show(watcher, interactive)
+            _show(watcher, interactive, workspace_dir)
         elif key == "h":
             show_next_hint(watcher.kata)
         elif key == "s":
@@ -91,7 +91,7 @@ def _drain(saves: queue.Queue, wait: float) -> bool:
     return True
 
 
-def _show(watcher, interactive: bool) -> None:
+def _show(watcher, interactive: bool, workspace_dir: Path | None) -> None:
     from dlprep.cli import scheduling
     from dlprep.cli.render import render_report
 
@@ -110,6 +110,10 @@ def _show(watcher, interactive: bool) -> None:
     waited = time.monotonic() - started
     if interactive:
         console.print(Text(f"Watching {watcher.file} (graded in {waited:.2f} s) · {KEYS}", style="dim"))
+    if report.passed:  # after the verdict is shown: it may finish the day's plan, as a grade does
+        from dlprep import plan
+
+        plan.mark_if_done(workspace_dir)
 
 
 def grade_command(watcher) -> str:

@@ -215,6 +215,31 @@ def learner(tmp_path, monkeypatch, no_fuzz):
     return environment(tmp_path)
 
 
+def test_a_pass_in_watch_mode_that_finishes_the_plan_records_the_day(tmp_path):
+    """As a grade does: no card left today (none new), the day's new kata passed on a save."""
+    env = environment(tmp_path)
+    subprocess.run([*DLPREP, "cards", "config", "new_per_day", "0"], env=env, check=True, capture_output=True, timeout=60)
+    subprocess.run([*DLPREP, "exercise", "softmax"], env=env, check=True, capture_output=True, timeout=60)
+    Path(env["DLPREP_WORKSPACE"], "softmax.py").write_text(paths.reference("softmax").read_text())
+    watch = subprocess.Popen([*DLPREP, "watch", "softmax"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+    database = Path(env["DLPREP_HOME"], "dlprep.db")
+    try:
+        deadline = time.monotonic() + 120
+        while not _days_done(database):
+            assert watch.poll() is None and time.monotonic() < deadline, "the day was not recorded"
+            time.sleep(0.1)
+    finally:
+        watch.terminate()
+        watch.wait(timeout=30)
+    assert _days_done(database) == [T0.date().isoformat()]
+
+
+def _days_done(database: Path) -> list[str]:
+    with store.connect(database, write=False) as conn:
+        return [row["day"] for row in conn.execute("SELECT day FROM plan_days")]
+
+
 STEPS = ["first card", "after a rating", "writing a kata again", "after a pass, the next kata"]
 
 

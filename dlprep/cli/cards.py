@@ -960,6 +960,8 @@ def stats(
     from dlprep.cards.stats import compute
     from dlprep.katas import stats as kata_stats
 
+    if html is not None and not html.parent.is_dir():  # said before the figures, not after a screenful
+        fail(f"cannot write {html}: there is no folder {html.parent}", 1)
     settings = _settings()
     loaded = _load_deck(deck, settings)
     now = clock.now()

@@ -212,3 +212,9 @@ def test_stats_and_cards_show_read_a_read_only_data_folder(history):
         for path in [folder, *folder.rglob("*")]:
             path.chmod(0o777)
         shutil.rmtree(folder)
+
+
+def test_a_page_that_cannot_be_written_is_said_first_and_nothing_else(run, tmp_path):
+    result = run("stats", "--html", str(tmp_path / "missing" / "stats.html"))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "there is no folder" in " ".join(result.stderr.split())

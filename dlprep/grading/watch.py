@@ -26,9 +26,11 @@ class Watcher:
     def __init__(self, grader: Grader, kata: Kata, file: Path, devices: list[str] | None = None):
         self.grader, self.kata, self.file, self.devices = grader, kata, file, devices
         self.previous: GradeReport | None = None
+        self._graded: tuple[int, int, int] | None = None  # the version of the file the last grade read
 
     def grade(self) -> tuple[GradeReport, str]:
         """The file graded now, and a line of what changed since the previous grade."""
+        self._graded = _version(self.file)
         report = self.grader.grade(self.kata, self.file, self.devices)
         changed = changes(self.previous, report)
         self.previous = report
@@ -43,6 +45,20 @@ class Watcher:
         def is_the_file(change, path: str) -> bool:
             return Path(path).resolve() == target and change != watchfiles.Change.deleted
 
-        for _ in watchfiles.watch(target.parent, watch_filter=is_the_file, debounce=DEBOUNCE_MS, step=10,
-                                  stop_event=stop, rust_timeout=100, recursive=False, raise_interrupt=False):
-            yield
+        # The first timeout comes once the watch is set up: a save made before then (while the first
+        # grade ran or was shown) sent no event, so the file itself says whether one happened.
+        first = True
+        for saved in watchfiles.watch(target.parent, watch_filter=is_the_file, debounce=DEBOUNCE_MS, step=10,
+                                      stop_event=stop, rust_timeout=100, yield_on_timeout=True, recursive=False,
+                                      raise_interrupt=False):
+            if saved or (first and _version(self.file) != self._graded):
+                yield
+            first = False
+
+
+def _version(file: Path) -> tuple[int, int, int] | None:
+    try:
+        status = file.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size, status.st_ino

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -73,6 +74,35 @@ def test_a_regrade_says_what_changed(grading, tmp_path):
     file.write_text(REFERENCE)
     second, changed = watcher.grade()
     assert second.passed and "more cases pass" in changed and "`no-scale` fixed" in changed
+
+
+def test_a_save_made_before_the_watch_was_set_up_is_seen(grading, tmp_path):
+    """Between the first grade and the moment the file is watched no event can come; the file's
+    version says a save happened."""
+    file = tmp_path / "attention.py"
+    file.write_text(REFERENCE)
+    watcher = Watcher(grading, ATTENTION, file, ["cpu"])
+    watcher.grade()
+    stop = threading.Event()
+    timer = threading.Timer(10, stop.set)
+    timer.start()
+    try:
+        file.write_text(REFERENCE.replace("/ math.sqrt(d_k)", ""))
+        assert next(watcher.saves(stop), "stopped") is None, "the save went unseen"
+    finally:
+        stop.set()
+        timer.cancel()
+
+
+def test_an_unchanged_file_is_not_graded_again_when_the_watch_starts(grading, tmp_path):
+    file = tmp_path / "attention.py"
+    file.write_text(REFERENCE)
+    watcher = Watcher(grading, ATTENTION, file, ["cpu"])
+    watcher.grade()
+    stop = threading.Event()
+    timer = threading.Timer(1, stop.set)
+    timer.start()
+    assert list(watcher.saves(stop)) == []
 
 
 def test_watch_grades_again_on_each_kind_of_save(tmp_path):

@@ -139,6 +139,18 @@ def environment(home: Path, at=T0) -> dict[str, str]:
     }
 
 
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_running():
+    """A test that fails midway must not leave its `dlprep today` (and grader) running."""
+    yield
+    while STARTED:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(STARTED.pop().pid, signal.SIGKILL)
+
+
 class Today:
     """`dlprep today` in a process group of its own, piped: lines in, output watched."""
 
@@ -147,6 +159,7 @@ class Today:
             [*DLPREP, "today", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=env, start_new_session=True, text=True, encoding="utf-8",
         )
+        STARTED.append(self.process)
         self.out: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()

@@ -65,3 +65,24 @@ def test_a_grade_shown_outside_dlprep_grade_says_which_command_shows_more():
     report = grade_in_process(kata, loaders.mistake_impl(kata, loaders.mistakes(kata)[0]))
     assert any(line.startswith("More: --verbose") for line in rendered(report))
     assert any(line.startswith("More: dlprep grade attention --verbose") for line in rendered(report, command="dlprep grade attention"))
+
+
+def _two_functions_failing():
+    """efficient_attention with a known flash mistake and a Linformer that raises."""
+    kata = load().get("efficient_attention")
+    mistake = next(m for m in loaders.mistakes(kata) if m.id == "rescale-output-only")
+
+    def linformer_attention(Q, K, V, E, F):
+        raise TypeError("linformer_attention() got an unexpected keyword argument 'F'")
+
+    return kata, grade_in_process(kata, loaders.variant_impl(kata, {**mistake.forms()[0], "linformer_attention": linformer_attention}))
+
+
+def test_every_function_that_failed_shows_a_line_and_an_exception_says_what_was_raised():
+    kata, report = _two_functions_failing()
+    groups = {c.message for c in report.checks if not c.passed}
+    assert len(groups) > 8, "the flash failures alone must fill the lines a compact report shows"
+    text = "\n".join(rendered(report))
+    assert "linformer_attent" in text and "raised TypeError" in text
+    assert [d.mistake for d in report.diagnosis] == ["rescale-output-only"]
+    assert "the other 5 failing cases have another cause" in text

@@ -10,7 +10,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from dlprep.grading.report import GradeReport, failure_groups
+from dlprep.grading.report import FailureGroup, GradeReport, failure_groups
 
 
 def _err(value: float | None) -> str:
@@ -63,7 +63,7 @@ def _failures(console: Console, report: GradeReport) -> None:
     width = max(console.width, 60)
     # Few distinct failures and no mistake named: each message is the news, so it is shown whole.
     whole = not report.diagnosis and len(groups) <= 3
-    for group in groups[:SHOWN_FAILURES]:
+    for group in _shown(groups):
         first = group.checks[0]
         label = first.name if len(group.checks) == 1 else f"{len(group.checks)} cases ({first.name}, ...)"
         if first.dtype == "float32":
@@ -76,9 +76,9 @@ def _failures(console: Console, report: GradeReport) -> None:
             continue
         line.append(_fit(label, LABEL).ljust(LABEL), style="bold")
         line.append(" ")
-        line.append(_fit(first.message.splitlines()[0], width - len(line.plain) - 1))
+        line.append(_fit(_headline(first.message), width - len(line.plain) - 1))
         console.print(line, no_wrap=True, overflow="ellipsis")
-    hidden = sum(len(group.checks) for group in groups[SHOWN_FAILURES:])
+    hidden = sum(len(group.checks) for group in groups) - sum(len(group.checks) for group in _shown(groups))
     if hidden:
         console.print(Text(f"  … and {hidden} more failing case{'s' if hidden != 1 else ''}", style="dim"))
     passed = [check.name for check in report.checks if check.passed]
@@ -89,6 +89,21 @@ def _failures(console: Console, report: GradeReport) -> None:
         notes = list(dict.fromkeys(c.note for c in report.checks if not c.passed and c.note and "differ" in c.message))
         for note in notes[:2]:
             console.print(Text(f"  ({note})", style="dim"))
+
+
+def _shown(groups: list[FailureGroup]) -> list[FailureGroup]:
+    """The first SHOWN_FAILURES groups, except that every function that failed shows at least its
+    first: a failure of another function is news that many failures of one must not hide."""
+    firsts = list({group.checks[0].call: index for index, group in reversed(list(enumerate(groups)))}.values())
+    chosen = set(sorted(firsts)[:SHOWN_FAILURES])
+    chosen |= set([i for i in range(len(groups)) if i not in chosen][: SHOWN_FAILURES - len(chosen)])
+    return [groups[i] for i in sorted(chosen)]
+
+
+def _headline(message: str) -> str:
+    """A message in one line: for an exception, what was raised rather than that something was."""
+    lines = [line for line in message.splitlines() if line.strip()] or [""]
+    return f"raised {lines[-1].strip()}" if lines[0] == "raised an exception:" and len(lines) > 1 else lines[0]
 
 
 def _fit(text: str, width: int) -> str:

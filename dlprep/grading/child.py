@@ -83,6 +83,9 @@ class LearnerRun:
         missing = [name for name in self.config["functions"] if not hasattr(module, name)]
         if missing:
             self.fail("missing-function", "your file does not define " + ", ".join(f"`{n}`" for n in missing))
+        from dlprep.grading import signatures
+
+        signatures.adapt(module, self.config["parameters"])
         return module
 
     def raised_here(self, exc: BaseException) -> bool:

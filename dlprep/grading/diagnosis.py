@@ -6,7 +6,9 @@ submission's outputs match the form's there (NaN and inf matched by where they o
 gradients only decide when the outputs are right); it is ruled out by a case the submission
 passed where the form would have failed. A mistake is named when one of its forms, or its
 stated property (`predicate`), explains every failing case (nearly every, for those that say so);
-two mistakes of different functions are named together when their forms combined explain them.
+two mistakes of different functions are named together when their forms combined explain them;
+and a mistake that explains every failing case of some functions is named for those while
+another function fails for a reason no known mistake gives.
 """
 
 from __future__ import annotations
@@ -41,14 +43,21 @@ class Explanation:
     mistakes: tuple[Mistake, ...]
     explained: int
     failing: int
+    functions: tuple[str, ...] = ()
+    """Set when the mistake explains these functions' failing cases only: others fail otherwise."""
 
     def diagnoses(self) -> list[Diagnosis]:
-        share = "all" if self.explained == self.failing else f"{self.explained} of"
-        cases = "case" if self.failing == 1 else "cases"
         together = " together with " + ", ".join(f"`{m.id}`" for m in self.mistakes[1:]) if len(self.mistakes) > 1 else ""
+        if self.functions:
+            of = " and ".join(f"`{name}`" for name in self.functions)
+            summary = (f"reproduces your outputs on all {self.explained} failing {of} cases; the other "
+                       f"{self.failing - self.explained} failing cases have another cause")
+        else:
+            share = "all" if self.explained == self.failing else f"{self.explained} of"
+            summary = f"reproduces your outputs on {share} {self.failing} failing {'case' if self.failing == 1 else 'cases'}"
         return [
             Diagnosis(m.id, m.explanation, {"explained": self.explained, "failing": self.failing},
-                      f"reproduces your outputs on {share} {self.failing} failing {cases}{together if i == 0 else ''}")
+                      summary + (together if i == 0 else ""))
             for i, m in enumerate(self.mistakes)
         ]
 
@@ -81,7 +90,7 @@ class Diagnostician:
                 explained = explained if self._enough(mistake, explained, len(failing)) else None
             if explained is not None:
                 named += Explanation((mistake,), explained, len(failing)).diagnoses()
-        return named or self._pair(failing, observed)
+        return named or self._pair(failing, observed) or self._per_function(failing, observed)
 
     def _forms(self, mistake: Mistake) -> list[dict]:
         """Each form, then, for a form that replaces several functions, each function's part alone:
@@ -174,6 +183,35 @@ class Diagnostician:
                 if all(self._same(observed[i].actual, both, i) for i in failing) and self._consistent(both, observed):
                     return Explanation((first, second), len(failing), len(failing)).diagnoses()
         return []
+
+    def _per_function(self, failing: list[int], observed: dict[int, Observed]) -> list[Diagnosis]:
+        """Mistakes that explain every failing case of some functions, while another function
+        fails for a reason no known mistake gives (a TypeError, an unknown slip): the evidence
+        for those functions is as strong as if they were the only ones."""
+        by_function: dict[str, list[int]] = {}
+        for index in failing:
+            by_function.setdefault(self.cases[index].call, []).append(index)
+        # Any exception matches any: a function that raised on every case it was given says nothing
+        # of which mistake is in it. Outputs do, and so does raising on some cases and passing others.
+        passed = {self.cases[i].call for i, seen in observed.items() if seen.passed}
+        shown = {name for name, cases in by_function.items()
+                 if name in passed or any(observed[i].actual is not None for i in cases)}
+        if len(by_function) < 2:
+            return []
+        named = []
+        for mistake in self.mistakes:
+            best: tuple[str, ...] = ()
+            for form in self._forms(mistake):
+                if not self._consistent(form, observed):
+                    continue
+                explained = tuple(name for name, cases in by_function.items()
+                                  if name in shown and all(self._same(observed[i].actual, form, i) for i in cases))
+                if sum(map(len, map(by_function.get, explained))) > sum(map(len, map(by_function.get, best))):
+                    best = explained
+            if best and len(best) < len(by_function):
+                explained_cases = sum(len(by_function[name]) for name in best)
+                named += Explanation((mistake,), explained_cases, len(failing), best).diagnoses()
+        return named
 
     def localise(self, observed: dict[int, Observed]) -> Localisation | None:
         """The first failing probe after passing ones: where the fault lives."""

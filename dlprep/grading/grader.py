@@ -10,6 +10,7 @@ so the two processes' imports overlap.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import os
 import shutil
@@ -24,7 +25,7 @@ from types import ModuleType
 from typing import Any, Iterator
 
 from dlprep import paths
-from dlprep.grading import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, forbidden, isolation
+from dlprep.grading import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, forbidden, isolation, signatures
 from dlprep.grading.isolation import limits
 from dlprep.grading.report import GradeError, GradeReport
 from dlprep.grading.runner import Host, HostError, Outcome
@@ -123,6 +124,7 @@ class Grader:
         if report.error is None:
             report.error = _static_error(kata, source)
         if report.error is None:
+            report.notes += signatures.notes(source, contract_parameters(kata))
             self._run(kata, file, devices, report)
         report.duration_s = time.monotonic() - started
         return report
@@ -175,6 +177,7 @@ class Grader:
             "file": str(file),
             "framework": kata.framework,
             "functions": list(kata.functions),
+            "parameters": contract_parameters(kata),
             "forbidden": list(kata.forbidden),
             "forbidden_ops": list(kata.forbidden_ops),
             "devices": devices,
@@ -217,6 +220,12 @@ def grade(kata: Kata, file: Path, devices: list[str] | None = None, *, timeout_s
     warm = "torch" if kata.framework == "torch" else "numpy"
     with Grader(isolation_mode=isolation_mode, timeout_s=timeout_s, memory_bytes=memory_bytes, warm=warm) as grader:
         return grader.grade(kata, file, devices)
+
+
+@functools.lru_cache(maxsize=None)
+def contract_parameters(kata: Kata) -> dict[str, list[str]]:
+    """The parameter names of the kata's functions, in order, as its stub writes them."""
+    return signatures.contract(paths.stub(kata.id).read_text(encoding="utf-8"), kata.functions)
 
 
 def read_source(file: Path) -> tuple[str, GradeError | None]:

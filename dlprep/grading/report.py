@@ -23,6 +23,8 @@ class Check:
     """What the case was built to expose: shown beside a failure."""
     notes: tuple[str, ...] = ()
     """Remarks on accepted outputs (a widened dtype): collected into the report's notes."""
+    call: str = ""
+    """The kata's function (or class) the case exercised."""
 
     def to_dict(self) -> dict[str, Any]:
         return {

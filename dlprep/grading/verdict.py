@@ -95,7 +95,7 @@ class _Readings:
 
 def _check(checks: ModuleType, case: Case, frame: dict[str, Any], expected: dict[str, Any], readings=lambda: ()) -> Check:
     device = frame["device"]
-    row = {"name": case.name, "device": device, "dtype": case.dtype, "shapes": _shapes(case), "note": case.note}
+    row = {"name": case.name, "device": device, "dtype": case.dtype, "shapes": _shapes(case), "note": case.note, "call": case.call}
     if "not_implemented" in frame:
         return Check(passed=False, message=f"`{frame['not_implemented']}` is not implemented yet", **row)
     if "protocol" in frame:

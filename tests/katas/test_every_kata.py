@@ -77,3 +77,25 @@ def test_contract_mistake_ids_exist():
     }
     for kata_id, ids in required.items():
         assert ids <= {m.id for m in loaders.mistakes(load().get(kata_id))}, kata_id
+
+
+def _raises(*args, **kwargs):
+    raise TypeError("a slip of another kind")
+
+
+BESIDE = [(kata, mistake, other) for kata in KATAS if len(kata.functions) > 1 for mistake in loaders.mistakes(kata)
+          if mistake.forms() and len(mistake.forms()[0]) == 1
+          for other in [next(f for f in kata.functions if f not in mistake.forms()[0])]]
+
+
+@pytest.mark.parametrize("kata, mistake, other", BESIDE, ids=[f"{k.id}:{m.id}" for k, m, _ in BESIDE])
+def test_a_mistake_is_named_beside_another_function_failing_otherwise(kata, mistake, other):
+    """The mistake's function reproduces it on all its failing cases; another function raises.
+    Where every function that failed reached the raising one too (lstm_forward calls lstm_cell,
+    a backward case runs the forward), the mistake may go unnamed; no other may be named."""
+    report = grade_in_process(kata, loaders.variant_impl(kata, {**mistake.forms()[0], other: _raises}))
+    assert not report.passed
+    failed = [check for check in report.checks if not check.passed]
+    clean = {c.call for c in failed} - {c.call for c in failed if "a slip of another kind" in c.message}
+    named = [d.mistake for d in report.diagnosis]
+    assert named in ([mistake.id], []) if not clean else named == [mistake.id], named

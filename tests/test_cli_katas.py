@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 from typer.testing import CliRunner
 
-from dlprep import paths
+from dlprep import paths, store
 from dlprep.cli import app
 from dlprep.katas.catalog import load
 
@@ -152,18 +152,6 @@ def test_grade_unknown_kata_exits_2():
     assert "lstm" in result.output
 
 
-def test_grade_cuda_without_cuda_is_a_usage_error(workspace):
-    pytest.importorskip("torch")
-    import torch
-
-    if torch.cuda.is_available():
-        pytest.skip("this machine has CUDA")
-    invoke("exercise", "attention")
-    result = runner.invoke(app, ["grade", "attention", "--device", "cuda"])
-    assert result.exit_code == 2
-    assert "no CUDA device" in result.output
-
-
 def test_hints_come_one_at_a_time_and_are_remembered():
     first = invoke("hint", "attention").output
     second = invoke("hint", "attention").output
@@ -274,6 +262,21 @@ def test_device_names_are_case_insensitive(workspace):
     invoke("exercise", "attention")
     result = runner.invoke(app, ["grade", "attention", "--device", "CPU", "--json"])
     assert result.exit_code == 1 and json.loads(result.stdout)["devices"] == ["cpu"]
+
+
+@pytest.mark.parametrize("command", ["grade", "watch"])
+def test_cuda_asked_for_without_one_is_refused_and_nothing_is_recorded(command, workspace):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    invoke("exercise", "attention")
+    result = runner.invoke(app, [command, "attention", "--device", "cuda"])
+    assert result.exit_code == 2
+    assert "--device cuda needs CUDA, and PyTorch sees no CUDA device here" in " ".join(result.output.split())
+    with store.connect(write=False) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM grades").fetchone()[0] == 0
+        assert [row["event"] for row in conn.execute("SELECT event FROM kata_events")] == ["started"]  # no failed attempt
 
 
 def test_hint_all_shows_the_hints_seen_so_far_and_reveals_none():

@@ -452,7 +452,7 @@ def test_a_hints_code_in_the_reference_passes_the_kata(place):
     source = placed(place, snippet(place))
     report = grade(place.kata, source)
     assert report.passed, f"hint {place.hint} of {place.kata}, in the reference, fails:\n{failures(report)}"
-    assert not forbidden.scan(stub_imports(place.kata) + "\n" + source, CATALOG.get(place.kata).forbidden)
+    assert not forbidden.scan(ast.parse(stub_imports(place.kata) + "\n" + source), CATALOG.get(place.kata).forbidden)
 
 
 @pytest.fixture(scope="module")

@@ -95,10 +95,14 @@ def load() -> Settings:
     return settings
 
 
-def parse_value(key: str, text: str) -> Any:
-    """A value typed on the command line: a number, or names separated by commas or spaces."""
+def check_key(key: str) -> None:
     if key not in DESCRIPTIONS:
         raise ConfigError(f"no setting {key!r}; the settings are {', '.join(DESCRIPTIONS)}")
+
+
+def parse_value(key: str, text: str) -> Any:
+    """A value typed on the command line: a number, or names separated by commas or spaces."""
+    check_key(key)
     if key in ("new_per_day", "day_starts_at"):
         try:
             number = int(text)

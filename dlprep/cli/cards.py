@@ -804,18 +804,18 @@ def configure(
       [cyan]dlprep cards config new_per_day 30[/cyan]
       [cyan]dlprep cards config clozes highlight,bold[/cyan]
     """
-    current = _settings()
-    if key is not None and value is not None:
-        try:
+    try:
+        if key is not None:
+            config.check_key(key)
+        if key is not None and value is not None:
+            # Written before the file is read whole: setting a value is how a bad one is repaired.
             file = config.set_value(key, config.parse_value(key, value))
-        except config.ConfigError as exc:
-            fail(str(exc))
-        except OSError as exc:
-            fail(f"cannot write {config.location()}: {exc.strerror or exc}", 1)
-        current = _settings()
-        console.print(f"Saved in {escape(str(file))}", highlight=False)
-    if key is not None and key not in config.DESCRIPTIONS:
-        fail(f"no setting {key!r}; the settings are {', '.join(config.DESCRIPTIONS)}")
+            console.print(f"Saved in {escape(str(file))}", highlight=False)
+    except config.ConfigError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {config.location()}: {exc.strerror or exc}", 1)
+    current = _settings()
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("setting", "value", ""):
         table.add_column(column, style="cyan" if column == "setting" else None)

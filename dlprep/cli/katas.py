@@ -295,8 +295,6 @@ def grade(
     reports, recorded = [], []
     try:
         with _ending_cleanly_on_signals(), grader.Grader(isolation_mode=isolation, timeout_s=timeout, warm=warm) as grading:
-            if devices is not None and "cuda" in devices and not grader.cuda_available():
-                fail(f"--device {device} needs CUDA, and PyTorch sees no CUDA device here")
             with grading_progress(console, len(targets), visible=not as_json and console.is_terminal) as advance:
                 advance(f"Grading {targets[0][0].id}…")
                 for kata, report in grading.grade_many(targets, devices):
@@ -309,6 +307,8 @@ def grade(
             snippet = _save_repro(grading, reports[0], targets[0]) if repro and not every else None
     except IsolationError as exc:
         fail(str(exc))
+    except grader.NoCuda as exc:
+        fail(f"--device {device} {exc}")
     except KeyboardInterrupt:
         err_console.print(f"Interrupted: the kata being graded was stopped; {len(reports)} grade(s) finished before were recorded.")
         raise typer.Exit(130)

@@ -40,7 +40,7 @@ def watch(
 
     Example: [cyan]dlprep watch attention[/cyan], then edit and save ~/dlprep/attention.py
     """
-    from dlprep.grading.grader import Grader
+    from dlprep.grading.grader import Grader, NoCuda
     from dlprep.grading.isolation import IsolationError
     from dlprep.grading.watch import Watcher
 
@@ -62,6 +62,8 @@ def watch(
                 stop.set()
     except IsolationError as exc:
         fail(str(exc))
+    except NoCuda as exc:
+        fail(f"--device {device} {exc}")
     except KeyboardInterrupt:
         pass
     console.print("Stopped watching.")

@@ -42,9 +42,8 @@ def _dotted(node: ast.AST, aliases: dict[str, str]) -> str | None:
     return None
 
 
-def scan(source: str, forbidden: tuple[str, ...]) -> list[Use]:
+def scan(tree: ast.Module, forbidden: tuple[str, ...]) -> list[Use]:
     """Every use of a forbidden API that reading the source reveals (imports, aliases, attribute chains)."""
-    tree = ast.parse(source)
     methods = {entry.removeprefix(TENSOR_METHOD) for entry in forbidden if entry.startswith(TENSOR_METHOD)}
     aliases: dict[str, str] = {}
     uses: list[Use] = []

@@ -9,6 +9,7 @@ so the two processes' imports overlap.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
 import math
@@ -39,6 +40,10 @@ def cuda_available() -> bool:
     import torch
 
     return torch.cuda.is_available()
+
+
+class NoCuda(Exception):
+    """CUDA was asked for, and PyTorch sees no CUDA device."""
 
 
 def nvidia_present() -> bool:
@@ -115,16 +120,19 @@ class Grader:
         """Grade `file` as a submission for `kata` on `devices`.
 
         `None` means the CPU, and CUDA too where the learner's process finds it: deciding there
-        spares this process importing torch before starting it. numpy and python katas: the CPU."""
+        spares this process importing torch before starting it. numpy and python katas: the CPU.
+        Raises NoCuda when `devices` names CUDA and there is none: no verdict, not a failed one."""
         started = time.monotonic()
+        if devices is not None and "cuda" in devices and not cuda_available():
+            raise NoCuda("needs CUDA, and PyTorch sees no CUDA device here")
         if kata.framework != "torch":
             devices = ["cpu"]
         report = GradeReport(kata=kata.id, file=str(file), devices=devices or ["cpu"])
         source, report.error = read_source(file)
         if report.error is None:
-            report.error = _static_error(kata, source)
+            tree, report.error = _read_statically(kata, source)
         if report.error is None:
-            report.notes += signatures.notes(source, contract_parameters(kata))
+            report.notes += signatures.notes(tree, contract_parameters(kata))
             self._run(kata, file, devices, report)
         report.duration_s = time.monotonic() - started
         return report
@@ -237,13 +245,13 @@ def read_source(file: Path) -> tuple[str, GradeError | None]:
         return "", GradeError("syntax", f"your file cannot be read as Python source: {exc}")
 
 
-def _static_error(kata: Kata, source: str) -> GradeError | None:
+def _read_statically(kata: Kata, source: str) -> tuple[ast.Module | None, GradeError | None]:
+    """The file parsed once, for what reading it reveals: a syntax error or a forbidden API."""
     try:
-        uses = forbidden.scan(source, kata.forbidden)
+        tree = ast.parse(source)
+        uses = forbidden.scan(tree, kata.forbidden)
     except SyntaxError as exc:
-        return GradeError("syntax", f"line {exc.lineno}: {exc.msg}")
+        return None, GradeError("syntax", f"line {exc.lineno}: {exc.msg}")
     except (MemoryError, RecursionError, ValueError) as exc:  # pathological nesting, NUL bytes
-        return GradeError("syntax", f"your file cannot be parsed ({type(exc).__name__}: {str(exc) or 'too deeply nested'})")
-    if uses:
-        return GradeError("forbidden-api", forbidden.describe(uses))
-    return None
+        return None, GradeError("syntax", f"your file cannot be parsed ({type(exc).__name__}: {str(exc) or 'too deeply nested'})")
+    return tree, GradeError("forbidden-api", forbidden.describe(uses)) if uses else None

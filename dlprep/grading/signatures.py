@@ -63,10 +63,10 @@ def adapt(module: Any, parameters: dict[str, list[str]]) -> None:
             setattr(module, name, _called_by_position(function, mapping))
 
 
-def notes(source: str, parameters: dict[str, list[str]]) -> list[str]:
-    """What the grade says about renamed parameters, read from the submission's source."""
+def notes(tree: ast.Module, parameters: dict[str, list[str]]) -> list[str]:
+    """What the grade says about renamed parameters, read from the submission's parsed source."""
     said = []
-    for node in ast.parse(source).body:
+    for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name in parameters:
             args = node.args
             learner = [Parameter(a.arg, False) for a in args.posonlyargs] + [Parameter(a.arg, True) for a in args.args]

@@ -11,10 +11,7 @@ by the learner's process too. It provides
 - optionally `judge(case, outputs) -> list[compare.Difference]`: for
   `Case.compare == "judge"`, a verdict on the outputs alone (statistical tests);
 - optionally `FRESH_SEED = True`: draw new cases on every grade (statistical katas,
-  so that no lucky seed lets a wrong implementation pass); otherwise cases are fixed;
-- optionally `DEVICE_TRAP = False` (torch katas): CPU cases normally run with PyTorch's
-  default device set to `meta`, so tensors created without `device=` show; katas that
-  build modules (whose parameters are created on the default device) opt out.
+  so that no lucky seed lets a wrong implementation pass); otherwise cases are fixed.
 
 Known mistakes (`solutions/mistakes/<id>.py`) are `Mistake`s: a reference with some
 functions replaced. Where the contract leaves a choice, `solutions/readings/<id>.py` lists the

@@ -50,6 +50,15 @@ def test_a_broken_file_is_named_in_the_error(run):
     assert "is not valid TOML" in run("stats").stderr
 
 
+def test_setting_a_value_repairs_a_bad_one(run):
+    config.location().parent.mkdir(parents=True, exist_ok=True)
+    config.location().write_text("new_per_day = -1\nday_starts_at = 6\n", encoding="utf-8")
+    assert run("cards", "config").exit_code == 2
+    result = run("cards", "config", "new_per_day", "20")
+    assert result.exit_code == 0, result.output
+    assert config.load() == config.Settings(20, 6, ("flashcards",), ("highlight",))
+
+
 def test_cloze_settings_change_what_a_deck_holds(run, tmp_path):
     notes = write(tmp_path, {"n.md": "ReLU is **max(0, z)**, and GELU {{z·Φ(z)}}.\n"})
     assert "no card could be read" in " ".join(run("cards", "list", "--deck", str(notes)).stderr.split())  # prose by default

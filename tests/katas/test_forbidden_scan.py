@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
 import pytest
@@ -14,7 +15,7 @@ LOSSES = load().get("classification_losses").forbidden
 
 
 def scan(source: str, entries=ATTENTION) -> list[tuple[str, int]]:
-    return [(use.api, use.line) for use in forbidden.scan(textwrap.dedent(source), entries)]
+    return [(use.api, use.line) for use in forbidden.scan(ast.parse(textwrap.dedent(source)), entries)]
 
 
 @pytest.mark.parametrize("source, expected", [
@@ -37,12 +38,12 @@ def test_a_multi_name_import_names_every_forbidden_name():
 
 
 def test_each_use_is_named_once_with_all_its_lines():
-    uses = forbidden.scan(textwrap.dedent("""
+    uses = forbidden.scan(ast.parse(textwrap.dedent("""
         import torch.nn.functional as F
         a = F.scaled_dot_product_attention(q, k, v)
         b = F.scaled_dot_product_attention(q, k, v)
         c = F.log_softmax(a, -1) + F.log_softmax(b, -1)
-    """), ATTENTION + LOSSES)
+    """)), ATTENTION + LOSSES)
     message = forbidden.describe(uses)
     assert message.count("scaled_dot_product_attention") == 1 and "(lines 3, 4)" in message
     assert message.count("log_softmax") == 1 and "(line 5)" in message

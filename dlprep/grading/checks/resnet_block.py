@@ -20,10 +20,6 @@ import numpy as np
 from dlprep.grading.checks._modules import backward_and_collect, build_and_run, load_strictly
 from dlprep.grading.spec import Case
 
-# Blocks create their parameters on the default device, so the CPU device trap would put
-# them on `meta`; CUDA grading still shows a tensor made on the wrong device.
-DEVICE_TRAP = False
-
 SUBMODULES = ("conv1", "bn1", "conv2", "bn2", "downsample")
 HYPER = ("in_channels", "out_channels", "stride")
 NAMING = (

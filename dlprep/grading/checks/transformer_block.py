@@ -22,10 +22,6 @@ import numpy as np
 from dlprep.grading.checks._modules import backward_and_collect, build_and_run, load_strictly
 from dlprep.grading.spec import Case
 
-# Blocks create their parameters on the default device, so the CPU device trap would put
-# them on `meta`; CUDA grading still shows a tensor made on the wrong device.
-DEVICE_TRAP = False
-
 SUBMODULES = {
     "EncoderBlock": ("norm1", "self_attn", "norm2", "linear1", "linear2"),
     "DecoderBlock": ("norm1", "self_attn", "norm2", "cross_attn", "norm3", "linear1", "linear2"),

@@ -8,16 +8,15 @@
 """
 
 import importlib.util
-import os
-import warnings
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
+import warnings
 from pathlib import Path
 
 import numpy as np
+
+from common import DLPREP, scratch_env, wall
 
 from dlprep.grading import loaders
 from dlprep.grading.authoring import grade_in_process
@@ -72,17 +71,11 @@ def main() -> None:
 
     buggy = Path(tempfile.mkdtemp()) / "attention.py"
     buggy.write_text(next((TESTS / "mistake_forms" / "attention" / "no-scale").glob("*.py")).read_text())
-    env = {**os.environ, "DLPREP_HOME": str(buggy.parent / "home")}
-
-    def wall(argv):
-        started = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        return time.perf_counter() - started
-
+    env = scratch_env(buggy.parent)
     torch_s, grade_s = [], []
     for _ in range(5):
-        torch_s.append(wall([sys.executable, "-c", "import torch"]))
-        grade_s.append(wall([sys.executable, "-m", "dlprep", "grade", "attention", "--file", str(buggy), "--device", "cpu"]))
+        torch_s.append(wall([sys.executable, "-c", "import torch"], env))
+        grade_s.append(wall([*DLPREP, "grade", "attention", "--file", str(buggy), "--device", "cpu"], env))
     ratio = statistics.median(grade_s) / statistics.median(torch_s)
     print(f"dlprep grade attention, a buggy file diagnosed: {statistics.median(grade_s):.2f} s = {ratio:.2f} x import torch (target <= 1.5 x)")
 

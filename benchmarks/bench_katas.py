@@ -7,27 +7,19 @@ so both see the same machine load; then the cost of isolation, `--isolation stri
 `off`. Data goes to a temporary DLPREP_HOME.
 """
 
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from common import DLPREP, scratch_env, wall
 
 from dlprep import paths
 from dlprep.katas.catalog import load
 
 REPEATS = 5
 CORE_KATAS = ("attention", "lstm", "adam", "backprop")
-DLPREP = [sys.executable, "-m", "dlprep"]
-
-
-def wall(argv: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - started
 
 
 def median_pair(first: list[str], second: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -40,10 +32,7 @@ def median_pair(first: list[str], second: list[str], env: dict[str, str]) -> tup
 
 def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="dlprep-bench-"))
-    env = {**os.environ, "DLPREP_HOME": str(scratch / "home"), "DLPREP_WORKSPACE": str(scratch / "ws")}
-    # Measure dlprep as installed, with its bytecode cached (in scratch, not the checkout).
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+    env = scratch_env(scratch)
     try:
         for kata in map(load().get, CORE_KATAS):
             submission = scratch / f"{kata.id}.py"

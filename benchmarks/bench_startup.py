@@ -1,68 +1,40 @@
 """Start-up of the light commands, as ratios to `python -c "import typer, rich"` measured in this run.
 
 Each command is timed alternately with the baseline, so both see the same machine load; the median
-of the runs is reported. `dlprep quiz` is timed until its first question is on stdout. Data goes to
+of the runs is reported. `dlprep quiz` is timed until its first question is on stdout (here only:
+bench_cards.py times it without bytecode caching). Data goes to
 a temporary DLPREP_HOME; bytecode is cached (outside the checkout) as an installed dlprep has it.
 Target: every ratio <= 2.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from common import DLPREP, quiz_first_card, scratch_env, timed_runs, wall
 
 RUNS = 21
 TARGET = 2.0
 BASELINE = [sys.executable, "-c", "import typer, rich"]
-DLPREP = [sys.executable, "-m", "dlprep"]
-
-
-def wall(argv: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, check=True)
-    return time.perf_counter() - started
-
-
-def first_card(env: dict[str, str]) -> float:
-    """Seconds from launch until `dlprep quiz` has written its first question panel."""
-    started = time.perf_counter()
-    # No input: the first card shows, then the session ends without rating anything.
-    process = subprocess.Popen([*DLPREP, "quiz"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    seen = b""
-    while "╯".encode() not in seen:  # the bottom corner of the first question's panel
-        chunk = os.read(process.stdout.fileno(), 65536)
-        if not chunk:
-            raise RuntimeError(f"dlprep quiz ended before its first card:\n{seen.decode()}")
-        seen += chunk
-    elapsed = time.perf_counter() - started
-    process.wait(timeout=30)
-    return elapsed
 
 
 def ratio(measure, env: dict[str, str]) -> tuple[float, float]:
     """Median seconds of `measure` and of the baseline, timed alternately after one warm-up each."""
-    measure(env), wall(BASELINE, env)
-    ours, base = [], []
-    for _ in range(RUNS):
-        ours.append(measure(env))
-        base.append(wall(BASELINE, env))
+    ours, base = timed_runs(RUNS, lambda: measure(env), lambda: wall(BASELINE, env, check=True))
     return statistics.median(ours), statistics.median(base)
 
 
 def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="dlprep-bench-"))
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    env.update(DLPREP_HOME=str(scratch / "home"), DLPREP_WORKSPACE=str(scratch / "ws"), PYTHONPYCACHEPREFIX=str(scratch / "pycache"))
+    env = scratch_env(scratch)
     commands = {
-        "dlprep --help": lambda e: wall([*DLPREP, "--help"], e),
-        "dlprep list": lambda e: wall([*DLPREP, "list"], e),
-        "dlprep quiz, first card": first_card,
+        "dlprep --help": lambda e: wall([*DLPREP, "--help"], e, check=True),
+        "dlprep list": lambda e: wall([*DLPREP, "list"], e, check=True),
+        "dlprep quiz, first card": quiz_first_card,
     }
     worst = 0.0
     try:

@@ -17,12 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import DLPREP, scratch_env, wall
+
 from dlprep import paths
 from dlprep.katas.catalog import load
 
 CORE_KATAS = ("attention", "lstm", "adam", "backprop")
 SAVES = 6
-DLPREP = [sys.executable, "-m", "dlprep"]
 
 
 def _verdict_after(process: subprocess.Popen, started: float, marker: bytes, limit: float = 30.0) -> float:
@@ -64,17 +65,9 @@ def regrade_latency(kata_id: str, scratch: Path, env: dict[str, str]) -> float:
         process.wait()
 
 
-def wall(argv: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - started
-
-
 def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="dlprep-bench-"))
-    env = {**os.environ, "DLPREP_HOME": str(scratch / "home"), "DLPREP_WORKSPACE": str(scratch / "ws")}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+    env = scratch_env(scratch)
     try:
         torch_s = statistics.median(wall([sys.executable, "-c", "import torch"], env) for _ in range(3))
         for kata_id in CORE_KATAS:

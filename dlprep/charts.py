@@ -44,7 +44,7 @@ def heatmap(conn: sqlite3.Connection, card_keys: set[str], now: datetime, day_st
     since = days.start_of(first, day_starts_at)
 
     def per_day(kind: str, keep) -> Counter[date]:
-        return Counter(days.study_date(r.reviewed_at, day_starts_at) for r in schedule.reviews(conn, kind, since=since) if keep(r.item))
+        return days.per_day((r.reviewed_at for r in schedule.reviews(conn, kind, since=since) if keep(r.item)), day_starts_at)
 
     cards, katas = per_day(CARD, card_keys.__contains__), per_day(memory.KIND, lambda item: True)
     return [Day(day, cards[day], katas[day]) for day in (first + timedelta(days=n) for n in range((today - first).days + 1))]

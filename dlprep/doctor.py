@@ -226,11 +226,8 @@ def _rebuild_table_by_table(damaged: Path, target: Path, schema: int) -> list[st
     """A fresh database at `schema` (dlprep's migrations), filled with the readable rows."""
     notes = []
     with closing(_open_copy(damaged)) as source, closing(sqlite3.connect(target, isolation_level=None)) as fresh:
-        for number in range(schema):
-            store.apply(fresh, number)
-        fresh.execute(f"PRAGMA user_version = {schema}")
-        tables = [row[0] for row in fresh.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        for table in tables:
+        store.migrate_unshared(fresh, schema)
+        for table in _tables(fresh):
             try:
                 columns = [row[1] for row in source.execute(f'PRAGMA table_info("{table}")')]
             except sqlite3.DatabaseError as exc:
@@ -255,10 +252,14 @@ def _schema_of(damaged: Path) -> int:
     return recorded if 0 < recorded <= len(store.MIGRATIONS) else len(store.MIGRATIONS)
 
 
+def _tables(conn: sqlite3.Connection) -> list[str]:
+    """dlprep's tables (SQLite's own left out)."""
+    return [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+
+
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
     """Rows in each table."""
-    tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-    return {table: conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in tables}
+    return {table: conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in _tables(conn)}
 
 
 def _sound(location: Path) -> bool:
@@ -277,8 +278,9 @@ def backup_and_rebuild(location: Path | None = None) -> Rescue:
     location = location or paths.database()
     if not location.exists():
         raise RescueError(f"there is no database at {location} yet: nothing to back up.")
-    if store.read_only_reason(location):
-        raise RescueError(f"{location} is read-only ({store.read_only_reason(location)}): the rebuilt database could not replace it.")
+    reason = store.read_only_reason(location)
+    if reason:
+        raise RescueError(f"{location} is read-only ({reason}): the rebuilt database could not replace it.")
     copy = _copy_aside(location)
     with closing(_open_copy(copy)) as conn:
         found = store.problems(conn)

@@ -17,12 +17,16 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dlprep.cards import days, schedule
 from dlprep.cards.model import Deck
 from dlprep.cards.session import KIND as CARD
 from dlprep.katas import memory, progress
 from dlprep.katas.catalog import load
+
+if TYPE_CHECKING:
+    from dlprep.cards.config import Settings
 
 NEW_KATAS_PER_DAY = 1
 DEFAULT_REVIEW_S = 10.0
@@ -117,12 +121,8 @@ def has_started(conn: sqlite3.Connection) -> bool:
 
 def _new_katas(conn: sqlite3.Connection, workspace_dir: Path | None, start: datetime, end: datetime, limit: int) -> list[str]:
     catalog = load()
-    status = progress.statuses(catalog.ids(), workspace_dir)
-    first_passes = {
-        row["kata"]: datetime.fromisoformat(row["first"])
-        for row in conn.execute("SELECT kata, MIN(graded_at) AS first FROM grades WHERE passed = 1 GROUP BY kata")
-    }
-    passed_today = sum(start <= first < end for first in first_passes.values())
+    status = progress.statuses(catalog.ids(), workspace_dir, conn)
+    passed_today = sum(s.passed_at is not None and start <= s.passed_at < end for s in status.values())
     unpassed = [kata for kata in catalog.ids() if status[kata].state is not progress.State.PASSED]
     unfinished = [kata for kata in unpassed if status[kata].state is progress.State.IN_PROGRESS]
     ordered = unfinished + [kata for kata in unpassed if kata not in unfinished]
@@ -142,9 +142,9 @@ def compute(
     start, end = days.bounds(now, day_starts_at)
     keys = {card.key for card in deck.cards}
     cards = {key: state for key, state in schedule.load_states(conn, CARD).items() if key in keys}
-    introduced = schedule.introduced(conn, CARD, start, end) & keys
-    cards_due = sum(state.due < end for state in cards.values())
-    cards_new = min(max(0, new_per_day - len(introduced)), len(keys - set(cards)))
+    counts = schedule.due_counts(conn, CARD, (state.due for state in cards.values()), keys, now=now, start=start, end=end)
+    cards_due = counts.due_today
+    cards_new = min(max(0, new_per_day - counts.new_today), len(keys - set(cards)))
     speed = pace(conn, now, day_starts_at)
     catalog = load()
 
@@ -199,21 +199,32 @@ def streak(conn: sqlite3.Connection, today: date) -> Streak:
     return Streak(current, best, len(done))
 
 
-def mark_if_done(workspace_dir: Path | None = None) -> bool:
+def mark_if_done(
+    workspace_dir: Path | None = None,
+    *,
+    settings: Settings | None = None,
+    deck: Deck | None = None,
+    conn: sqlite3.Connection | None = None,
+) -> bool:
     """After a quiz of the guide's deck or a passing grade: record the day if that finished its plan
-    (at the day's default limits). Settings that cannot be read leave the day unrecorded."""
+    (at the day's default limits). The caller's settings, guide deck and writable connection are
+    used where it has them, so that none is read twice; settings that cannot be read leave the day
+    unrecorded."""
     from dlprep import clock, store
     from dlprep.cards import config
     from dlprep.cards.deck import load as load_deck
 
-    try:
-        settings = config.load()
-    except config.ConfigError:
-        return False
+    if settings is None:
+        try:
+            settings = config.load()
+        except config.ConfigError:
+            return False
+    if conn is None:
+        with store.connect(write=True) as own:
+            return mark_if_done(workspace_dir, settings=settings, deck=deck, conn=own)
     now = clock.now()
-    with store.connect(write=True) as conn:
-        found = compute(
-            conn, load_deck(), now, new_per_day=settings.new_per_day, day_starts_at=settings.day_starts_at,
-            workspace_dir=workspace_dir,
-        )
-        return record_if_done(conn, found, now)
+    found = compute(
+        conn, deck if deck is not None else load_deck(), now, new_per_day=settings.new_per_day, day_starts_at=settings.day_starts_at,
+        workspace_dir=workspace_dir,
+    )
+    return record_if_done(conn, found, now)

@@ -278,10 +278,16 @@ def _migrate(conn: sqlite3.Connection, location: Path) -> None:
             conn.execute(f"PRAGMA user_version = {number + 1}")
 
 
-def _migrate_in_memory(memory: sqlite3.Connection) -> sqlite3.Connection:
-    # One script, run by SQLite itself: no other process shares this database, so no step-by-step locking.
-    memory.executescript("\n".join(MIGRATIONS[version(memory) :]) + f"\nPRAGMA user_version = {len(MIGRATIONS)};")
-    return memory
+def migrate_unshared(conn: sqlite3.Connection, schema: int = len(MIGRATIONS)) -> None:
+    """Bring a database no other process sees (in memory, or being rebuilt) to `schema`.
+
+    One transaction: with nobody to wait for, `_migrate`'s lock and recheck per step are not needed.
+    """
+    with conn:
+        conn.execute("BEGIN")
+        for number in range(version(conn), schema):
+            apply(conn, number)
+        conn.execute(f"PRAGMA user_version = {schema}")
 
 
 def _migrated_copy(conn: sqlite3.Connection) -> sqlite3.Connection:
@@ -289,12 +295,15 @@ def _migrated_copy(conn: sqlite3.Connection) -> sqlite3.Connection:
     memory = sqlite3.connect(":memory:", isolation_level=None)
     conn.backup(memory)
     conn.close()
-    return _migrate_in_memory(memory)
+    migrate_unshared(memory)
+    return memory
 
 
 def _empty() -> sqlite3.Connection:
     """Nothing recorded yet: an in-memory database at the latest schema, so reading creates no file."""
-    return _migrate_in_memory(sqlite3.connect(":memory:", isolation_level=None))
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    migrate_unshared(memory)
+    return memory
 
 
 def _exists(location: Path) -> bool:

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from dlprep import paths
+from dlprep.cli.katas import DEVICES
 from dlprep.grading.grader import Grader
 from dlprep.katas.catalog import load
 
@@ -51,7 +52,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write every result here")
     parser.add_argument("katas", nargs="*", help="kata ids (default: every torch kata)")
     options = parser.parse_args()
-    devices = {"cuda": ["cuda"], "cpu": ["cpu"], "all": ["cpu", "cuda"]}[options.device]
+    devices = DEVICES[options.device]
     kata_ids = options.katas or [k.id for k in load().katas if k.framework == "torch"]
     scratch = Path(tempfile.mkdtemp(prefix="dlprep-everything-"))
     results, started = [], time.monotonic()

@@ -7,7 +7,9 @@ for the evening before. Times are stored in UTC and turned into local days only 
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, time, timedelta
+from typing import Iterable
 
 
 def study_date(moment: datetime, starts_at: int) -> date:
@@ -24,3 +26,8 @@ def bounds(moment: datetime, starts_at: int) -> tuple[datetime, datetime]:
     """The start and the end of the study day holding `moment`, as aware local times."""
     day = study_date(moment, starts_at)
     return start_of(day, starts_at), start_of(day + timedelta(days=1), starts_at)
+
+
+def per_day(moments: Iterable[datetime], starts_at: int) -> Counter[date]:
+    """How many of `moments` fall on each study day."""
+    return Counter(study_date(moment, starts_at) for moment in moments)

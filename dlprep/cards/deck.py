@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from dlprep.cards import native, obsidian
 from dlprep.cards.markdown import Collector, Line, frontmatter, lines_of, tags_in
-from dlprep.cards.model import SHIPPED_DECK, Card, Deck, DeckProblem, display_path
+from dlprep.cards.model import SHIPPED_DECK, Card, Deck, DeckProblem, display_path, tag_matches
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "decks"
 render = native.render
@@ -43,16 +44,38 @@ class DeckError(Exception):
     """A deck that cannot be read at all (missing, unreadable, not text, no cards)."""
 
 
+@dataclass(frozen=True)
+class _Note:
+    """A file's text split once, for both the vault's tag filter and the parse."""
+
+    values: dict[str, list[str]]  # its frontmatter
+    lines: list[Line]
+    tags: tuple[str, ...]  # its frontmatter's tags
+
+    def is_flashcard_note(self, wanted: tuple[str, ...]) -> bool:
+        """Tagged (in its frontmatter or its text, outside code) with one of `wanted`."""
+        inline = (tag for line in self.lines if not line.fenced for tag in tags_in(line.text))
+        return any(tag_matches(tag, want) for tag in chain(self.tags, inline) for want in wanted)
+
+
+def _split(text: str) -> _Note:
+    values, body, first_number = frontmatter(text)
+    tags = tuple(tag.lstrip("#") for tag in values.get("tags", []) + values.get("tag", []))
+    return _Note(values, lines_of(body, first_number), tags)
+
+
 def parse(text: str, file: str, *, deck: str = SHIPPED_DECK, options: Options = Options()) -> Deck:
     """Parse one deck file's text; `file` is how messages and derived ids name it."""
-    values, body, first_number = frontmatter(text)
-    namespace = values["deck"][0] if values.get("deck") else deck
-    lines = lines_of(body, first_number)
+    return _parse(_split(text), file, deck=deck, options=options)
+
+
+def _parse(note: _Note, file: str, *, deck: str, options: Options) -> Deck:
+    namespace = note.values["deck"][0] if note.values.get("deck") else deck
+    lines = note.lines
     first = next((line for line in lines if line.text.strip()), None)
     title = _TITLE.match(first.text) if first and not first.fenced else None
     section = title.group(1) if title and title.group(1) else Path(file).stem
-    note_tags = tuple(tag.lstrip("#") for tag in values.get("tags", []) + values.get("tag", []))
-    out = Collector(file, section, namespace, note_tags)
+    out = Collector(file, section, namespace, note.tags)
     reader = obsidian.Reader(out, options.clozes)
 
     def is_obsidian(line: Line) -> bool:
@@ -104,13 +127,6 @@ def _read(file: Path, name: str) -> str | DeckProblem:
         return DeckProblem(name, 1, f"cannot be read ({exc.strerror})")
 
 
-def _is_flashcard_note(text: str, wanted: tuple[str, ...]) -> bool:
-    values, body, _ = frontmatter(text)
-    tags = [tag.lstrip("#") for tag in values.get("tags", []) + values.get("tag", [])]
-    tags += [tag for line in lines_of(body) if not line.fenced for tag in tags_in(line.text)]
-    return any(tag == want or tag.startswith(want + "/") for tag in tags for want in wanted)
-
-
 def load(path: Path | None = None, options: Options = Options()) -> Deck:
     """Read a deck file or a folder of `.md` files (default: the guide's deck).
 
@@ -131,10 +147,11 @@ def load(path: Path | None = None, options: Options = Options()) -> Deck:
         if isinstance(text, DeckProblem):
             deck.problems.append(text)
             continue
-        if vault is not None and root.is_dir() and not _is_flashcard_note(text, options.flashcard_tags):
+        note = _split(text)
+        if vault is not None and root.is_dir() and not note.is_flashcard_note(options.flashcard_tags):
             continue
         namespace = f"{base.name}/{file.resolve().relative_to(base).as_posix()}" if path is not None else SHIPPED_DECK
-        deck.extend(parse(text, name, deck=namespace, options=options))
+        deck.extend(_parse(note, name, deck=namespace, options=options))
     _drop_duplicates(deck)
     if not deck.cards:
         found = "".join(f"\n  {problem}" for problem in deck.problems)

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import IO
 
+from dlprep.cards.markdown import INLINE_SPAN, closes_fence
 from dlprep.cards.model import Card
 
 # Anki recognises a re-imported note type and deck by these ids, and a note by its GUID,
@@ -29,7 +30,6 @@ _CSS = """.card { font-family: sans-serif; font-size: 20px; text-align: left; }
 .dlprep pre { background: #f4f4f4; padding: 0.5em; }"""
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([\w+-]*)\s*$")
-_INLINE = re.compile(r"(`+)(.+?)\1|\$\$(.+?)\$\$|\$([^\s$](?:[^$]*[^\s$])?)\$(?!\d)", re.S)
 
 
 def misnamed(path: str, suffixes: tuple[str, ...]) -> str | None:
@@ -41,7 +41,7 @@ def misnamed(path: str, suffixes: tuple[str, ...]) -> str | None:
 
 def _inline(text: str) -> str:
     out, position = [], 0
-    for match in _INLINE.finditer(text):
+    for match in INLINE_SPAN.finditer(text):
         out.append(html.escape(text[position : match.start()], quote=False))
         code, display, inline = match.group(2), match.group(3), match.group(4)
         if code is not None:
@@ -70,7 +70,7 @@ def to_html(text: str) -> str:
             prose = []
         code = []
         for inner in lines:
-            if inner.strip().startswith(fence.group(1)) and not inner.strip().strip(fence.group(1)[0]):
+            if closes_fence(inner, fence.group(1)):
                 break
             code.append(inner)
         language = f' class="language-{fence.group(2)}"' if fence.group(2) else ""

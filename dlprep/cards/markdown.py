@@ -20,7 +20,9 @@ _HEADING = re.compile(r"^#{1,6}\s")
 # Obsidian's tags: `#` then letters, digits, `_`, `-` and `/` for nesting, not all digits.
 TAG = re.compile(r"(?<![\w#/&])#([A-Za-z_][\w/-]*|\d+[A-Za-z_/-][\w/-]*)")
 _TAG_LINE = re.compile(r"^\s*(?:#[\w/-]+\s*)+$")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1|\$\$.+?\$\$|\$[^\s$](?:[^$]*[^\s$])?\$")
+# Inline code (groups 1-2), display math (3) and inline math (4), one grammar for reading cards and
+# exporting them: `$` math neither opens nor closes on a space, nor closes before a digit ("$5 or $6").
+INLINE_SPAN = re.compile(r"(`+)(.+?)\1|\$\$(.+?)\$\$|\$([^\s$](?:[^$]*[^\s$])?)\$(?!\d)", re.S)
 
 
 @dataclass
@@ -61,6 +63,12 @@ class Collector:
         )
 
 
+def closes_fence(line: str, fence: str) -> bool:
+    """Whether `line` closes the code block `fence` (its ``` or ~~~) opened: that fence or a longer one, quoted or not."""
+    closing = line.strip().lstrip("> ")
+    return closing.startswith(fence) and not closing.strip(fence[0])
+
+
 def lines_of(text: str, first_number: int = 1) -> list[Line]:
     lines: list[Line] = []
     fence = ""
@@ -71,10 +79,8 @@ def lines_of(text: str, first_number: int = 1) -> list[Line]:
         plain = _SR_COMMENT.sub("", raw) if schedules else raw
         opening = _FENCE.match(plain.lstrip()) if "``" in plain or "~~" in plain else None
         if fence:
-            closing = plain.strip().lstrip("> ").rstrip()
-            done = closing.startswith(fence) and not closing.strip(fence[0])
             lines.append(Line(number, plain, fenced=True))
-            fence = "" if done else fence
+            fence = "" if closes_fence(plain, fence) else fence
             continue
         if in_comment or (plain.lstrip().startswith("<!--") and "-->" not in plain):
             in_comment = "-->" not in plain
@@ -135,7 +141,7 @@ def mask_code(text: str) -> str:
     """The text with inline code and math blanked out, so their `::`, `==` or `{{` are not markup."""
     if "`" not in text and "$" not in text:
         return text
-    return _CODE_SPAN.sub(lambda match: " " * len(match.group(0)), text)
+    return INLINE_SPAN.sub(lambda match: " " * len(match.group(0)), text)
 
 
 def tags_in(text: str) -> list[str]:

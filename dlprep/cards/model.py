@@ -12,6 +12,16 @@ from typing import Any, Iterable, Sequence
 SHIPPED_DECK = "dlprep"
 
 
+def tag_matches(tag: str, wanted: str) -> bool:
+    """Tags are hierarchical, as in Obsidian: `flashcards` matches `flashcards/dl` too."""
+    return tag == wanted or tag.startswith(wanted + "/")
+
+
+def namespace_of(key: str) -> str:
+    """The deck namespace of a card key: `notes/rnn.md` for `notes/rnn.md/lstm-gates` (ids hold no `/`)."""
+    return key.rpartition("/")[0]
+
+
 @dataclass(frozen=True)
 class Card:
     """One question and its answer.
@@ -47,8 +57,7 @@ class Card:
         return f"{self.file}:{self.line}"
 
     def has_tag(self, wanted: str) -> bool:
-        """Tags are hierarchical, as in Obsidian: `flashcards` matches `flashcards/dl` too."""
-        return any(tag == wanted or tag.startswith(wanted + "/") for tag in self.tags)
+        return any(tag_matches(tag, wanted) for tag in self.tags)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -96,7 +105,7 @@ class Deck:
 
     def owns(self, key: str) -> bool:
         """Whether a card key belongs to this deck's namespaces, whether or not the card still exists."""
-        namespace = key.rpartition("/")[0]
+        namespace = namespace_of(key)
         return namespace in self.namespaces or any(namespace.startswith(prefix) for prefix in self.prefixes)
 
     def name_of(self, card: Card) -> str:

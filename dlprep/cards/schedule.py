@@ -133,6 +133,12 @@ def load_states(conn: sqlite3.Connection, kind: str) -> dict[str, FsrsCard]:
     return {row["item"]: _state(row) for row in rows}
 
 
+def state_of(conn: sqlite3.Connection, kind: str, item: str) -> FsrsCard | None:
+    """One item's FSRS state; None for a new item."""
+    row = conn.execute("SELECT * FROM schedule WHERE kind = ? AND item = ?", (kind, item)).fetchone()
+    return _state(row) if row else None
+
+
 def review(
     conn: sqlite3.Connection,
     kind: str,
@@ -162,8 +168,7 @@ def review_within(
     """`review`, inside the caller's `BEGIN IMMEDIATE` transaction (with what caused the rating)."""
     # Read under the write lock: another process may have reviewed this item since
     # this session loaded it, and its review must be built upon, not overwritten.
-    row = conn.execute("SELECT * FROM schedule WHERE kind = ? AND item = ?", (kind, item)).fetchone()
-    before = _state(row) if row else None
+    before = state_of(conn, kind, item)
     after = scheduler.next(item, before, rating, now)
     _save(conn, kind, item, after)
     conn.execute(
@@ -189,7 +194,7 @@ def adopt(conn: sqlite3.Connection, kind: str, state: FsrsCard, item: str) -> bo
     """Give an item a schedule taken from elsewhere, unless it has one; whether it was given."""
     with conn:
         conn.execute("BEGIN IMMEDIATE")
-        if conn.execute("SELECT 1 FROM schedule WHERE kind = ? AND item = ?", (kind, item)).fetchone():
+        if state_of(conn, kind, item) is not None:
             return False
         _save(conn, kind, item, state)
     return True
@@ -256,6 +261,13 @@ def cram_reviews(
     return _log(conn, "cram_reviews", kind, item, since)
 
 
+def review_count(conn: sqlite3.Connection, kind: str, items: set[str]) -> int:
+    """How many reviews of these items the log holds (cram ratings are not reviews)."""
+    # SQLite counts per item from its covering (kind, item) index: no review row reaches Python.
+    rows = conn.execute("SELECT item, COUNT(*) AS n FROM reviews WHERE kind = ? GROUP BY item", (kind,))
+    return sum(row["n"] for row in rows if row["item"] in items)
+
+
 def introduced(conn: sqlite3.Connection, kind: str, since: datetime, until: datetime) -> set[str]:
     """Items first reviewed (new until then) in [since, until)."""
     rows = conn.execute(
@@ -264,6 +276,36 @@ def introduced(conn: sqlite3.Connection, kind: str, since: datetime, until: date
         (kind, stamp(since), stamp(until)),
     )
     return {row["item"] for row in rows}
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    """A study day's load, as a quiz's summary, `stats` and the day's plan all count it."""
+
+    due_today: int  # due before the end of the study day, overdue included
+    due_later_today: int  # of those, not due yet
+    due_tomorrow: int
+    new_today: int  # items introduced this study day
+
+
+def due_counts(
+    conn: sqlite3.Connection,
+    kind: str,
+    dues: Iterable[datetime],
+    items: set[str],
+    *,
+    now: datetime,
+    start: datetime,
+    end: datetime,
+) -> DueCounts:
+    """What falls due in the study day [start, end) and the next, and how many of `items` were introduced in it."""
+    dues = list(dues)
+    return DueCounts(
+        due_today=sum(due < end for due in dues),
+        due_later_today=sum(now < due < end for due in dues),
+        due_tomorrow=sum(end <= due < end + timedelta(days=1) for due in dues),
+        new_today=len(introduced(conn, kind, start, end) & items),
+    )
 
 
 def histories(conn: sqlite3.Connection, kind: str) -> dict[str, int]:

@@ -162,16 +162,18 @@ class Session:
     def summary(self) -> Summary:
         now = clock.now()
         dues = [self.states[card.key].due for card in self.cards if card.key in self.states]
-        later = [due for due in dues if due > now]
+        counts = schedule.due_counts(
+            self.conn, KIND, dues, self.deck_keys, now=now, start=self.day_start, end=self.day_end
+        )
         return Summary(
             shown=self.shown,
             reviewed=self.reviewed,
             again=self.again,
-            due_today=sum(due < self.day_end for due in dues),
-            due_later_today=sum(now < due < self.day_end for due in dues),
-            due_tomorrow=sum(self.day_end <= due < self.day_end + timedelta(days=1) for due in dues),
-            next_due=min(later, default=None),
-            new_today=len(self._introduced()),
+            due_today=counts.due_today,
+            due_later_today=counts.due_later_today,
+            due_tomorrow=counts.due_tomorrow,
+            next_due=min((due for due in dues if due > now), default=None),
+            new_today=counts.new_today,
             new_per_day=self.new_per_day,
             unseen=sum(card.key not in self.states for card in self.cards),
         )

@@ -7,7 +7,6 @@ of the learner's time zone (`days`). Cram ratings are counted apart, never as re
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -76,11 +75,9 @@ def compute(conn: sqlite3.Connection, deck: Deck, now: datetime, day_starts_at: 
     logged = [review for review in schedule.reviews(conn, KIND, since=since) if review.item in keys]
     crammed = [review for review in schedule.cram_reviews(conn, KIND, since=since) if review.item in keys]
 
-    def per_day(reviews: list[schedule.LoggedReview]) -> Counter[date]:
-        return Counter(days.study_date(review.reviewed_at, day_starts_at) for review in reviews)
-
-    reviewed, again = per_day(logged), per_day([r for r in logged if r.rating == Rating.Again])
-    cram_days = per_day(crammed)
+    reviewed = days.per_day((review.reviewed_at for review in logged), day_starts_at)
+    again = days.per_day((review.reviewed_at for review in logged if review.rating == Rating.Again), day_starts_at)
+    cram_days = days.per_day((review.reviewed_at for review in crammed), day_starts_at)
     active = sorted(set(reviewed) | set(cram_days))
     shown_from = active[0] if active else today
     history = [
@@ -90,13 +87,14 @@ def compute(conn: sqlite3.Connection, deck: Deck, now: datetime, day_starts_at: 
     graduated = [review for review in logged if review.state_before == State.Review]
     recalled = sum(review.rating != Rating.Again for review in graduated)
 
+    counts = schedule.due_counts(conn, KIND, dues, keys, now=now, start=start, end=end)
     return Stats(
-        due_today=sum(due < end for due in dues),
-        due_later_today=sum(now < due < end for due in dues),
-        due_tomorrow=sum(end <= due < end + timedelta(days=1) for due in dues),
+        due_today=counts.due_today,
+        due_later_today=counts.due_later_today,
+        due_tomorrow=counts.due_tomorrow,
         due_week=sum(due < end + timedelta(days=6) for due in dues),
-        new_today=len(schedule.introduced(conn, KIND, start, end) & keys),
-        reviews_ever=sum(1 for review in schedule.reviews(conn, KIND) if review.item in keys),
+        new_today=counts.new_today,
+        reviews_ever=schedule.review_count(conn, KIND, keys),
         days=history,
         retention=recalled / len(graduated) if graduated else None,
         retention_reviews=len(graduated),

@@ -139,5 +139,10 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def plural(number: int, noun: str) -> str:
+    """ "1 card", "2 cards"."""
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 def is_interactive() -> bool:
     return sys.stdin.isatty()

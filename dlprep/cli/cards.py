@@ -25,8 +25,9 @@ from rich.text import Text
 from dlprep import clock, paths, store
 from dlprep.cards import config
 from dlprep.cards.deck import DeckError, Options, load
-from dlprep.cards.model import Card, Deck, FilterError
-from dlprep.cli.app import console, err_console, fail, is_interactive
+from dlprep.cards.model import Card, Deck, FilterError, namespace_of
+from dlprep.cli import keys as key_reader
+from dlprep.cli.app import console, err_console, fail, is_interactive, plural
 
 if TYPE_CHECKING:
     from fsrs import Card as FsrsCard
@@ -84,7 +85,7 @@ def _load_deck(path: Path | None, settings: config.Settings) -> Deck:
         err_console.print(Text.assemble(("error: ", "red"), str(problem), " (skipped)"), soft_wrap=True)
     if deck.problems:
         err_console.print(
-            f"{_count(len(deck.problems), 'card')} skipped; the other {len(deck.cards)} are used.", highlight=False
+            f"{plural(len(deck.problems), 'card')} skipped; the other {len(deck.cards)} are used.", highlight=False
         )
     return deck
 
@@ -141,11 +142,6 @@ def _interval(delta: timedelta) -> str:
     return f"{days / 365:.1f}y".replace(".0y", "y")
 
 
-def _count(number: int, noun: str) -> str:
-    """ "1 card", "2 cards"."""
-    return f"{number} {noun}{'s' * (number != 1)}"
-
-
 def _local(moment: datetime) -> str:
     return moment.astimezone().strftime("%a %d %b %H:%M")
 
@@ -192,42 +188,12 @@ class _Lines:
             console.print(f"Type a rating (1-4 or a/h/g/e): {keys}", highlight=False)
 
 
-class _Keys:
-    """In a terminal: single key presses, no Enter needed.
-
-    The terminal stays in cbreak mode for the whole session, so keys typed ahead are
-    neither echoed nor lost; cbreak rather than raw keeps Ctrl-C a KeyboardInterrupt.
-    """
-
-    def __enter__(self) -> _Keys:
-        import termios
-        import tty
-
-        self._fd = sys.stdin.fileno()
-        self._saved = termios.tcgetattr(self._fd)
-        self._pending = ""
-        tty.setcbreak(self._fd)
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        import termios
-
-        termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
-
-    def _key(self) -> str:
-        while not self._pending:
-            chunk = os.read(self._fd, 64).decode(errors="replace")
-            if not chunk:  # the terminal went away
-                return "q"
-            # Arrow and function keys send escape sequences: their letters ("\x1b[A") must not rate a card.
-            if not chunk.startswith("\x1b"):
-                self._pending = chunk
-        key, self._pending = self._pending[0], self._pending[1:]
-        return key
+class _Keys(key_reader.Keys):
+    """In a terminal: single key presses, kept in cbreak mode for the whole session."""
 
     def reveal(self) -> bool:
         console.print("[dim]space or enter: show the answer · q: quit[/dim]")
-        while (key := self._key()) not in (" ", "\n", "\r"):
+        while (key := self.read()) not in (" ", "\n", "\r"):
             if key in ("q", "\x04"):
                 return False
         return True
@@ -235,7 +201,7 @@ class _Keys:
     def rating(self, keys: str) -> Rating | None:
         from dlprep.cards.schedule import parse_rating
 
-        while (key := self._key()) not in ("q", "\x04"):
+        while (key := self.read()) not in ("q", "\x04"):
             rating = parse_rating(key)
             if rating is not None:
                 return rating
@@ -285,8 +251,8 @@ class _Screen:
 
 
 def _reader() -> _Keys | _Lines:
-    # Windows has no termios: lines are read there even in a console.
-    return _Keys() if is_interactive() and sys.platform != "win32" else _Lines()
+    # Where single keys cannot be read (piped, or a Windows console), lines are.
+    return _Keys() if key_reader.available() else _Lines()
 
 
 def _show_answer(card: Card) -> None:
@@ -305,7 +271,7 @@ def _print_summary(summary: Summary, cram: bool) -> None:
     else:
         verb = "Crammed" if cram else "Reviewed"
         console.print(
-            f"{verb} {_count(summary.reviewed, 'card')} · "
+            f"{verb} {plural(summary.reviewed, 'card')} · "
             f"again-rate {summary.again_rate:.0%} ({summary.again} again)"
             + (" · the schedule was not changed" if cram else ""),
             highlight=False,
@@ -371,12 +337,12 @@ def quiz(
             cram=cram,
         )
         finished = run_session(session)
+        if finished is not None and deck is None and not cram:
+            from dlprep import plan
+
+            plan.mark_if_done(settings=settings, deck=loaded, conn=conn)
     if finished is None:
         raise typer.Exit(INTERRUPTED)
-    if deck is None and not cram:
-        from dlprep import plan
-
-        plan.mark_if_done()
 
 
 def run_session(session) -> bool | None:
@@ -393,12 +359,16 @@ def run_session(session) -> bool | None:
     return finished
 
 
-def _adopt_legacy(conn: sqlite3.Connection, deck: Deck) -> None:
+def _adopt_legacy(conn: sqlite3.Connection, deck: Deck, shipped_ids: set[str] | None = None) -> None:
+    """Move the pre-namespace history of a user deck's cards to them; `shipped_ids`, the guide
+    deck's card ids, where the caller has that deck loaded (else it is read here)."""
     from dlprep.cards.history import adopt_legacy
 
-    moved = adopt_legacy(conn, deck, {card.id for card in load().cards})
+    if shipped_ids is None:
+        shipped_ids = {card.id for card in load().cards}
+    moved = adopt_legacy(conn, deck, shipped_ids)
     if moved:
-        err_console.print(f"Kept the history of {_count(moved, 'card')} reviewed before decks had namespaces.")
+        err_console.print(f"Kept the history of {plural(moved, 'card')} reviewed before decks had namespaces.")
 
 
 # --- drill -------------------------------------------------------------------------
@@ -567,7 +537,7 @@ def list_cards(
         for card, shown_id, tag_list in zip(cards, ids, tag_lists):
             console.print(row(Text(shown_id, style="cyan"), Text(card.section), Text(tag_list, style="dim")))
             console.print(Text("    " + card.question.splitlines()[0]), no_wrap=True, overflow="ellipsis", highlight=False)
-    console.print(_count(len(cards), "card"), highlight=False)
+    console.print(plural(len(cards), "card"), highlight=False)
 
 
 @cards_app.command("tags")
@@ -589,7 +559,7 @@ def tags(as_json: JsonOption = False, deck: DeckOption = None) -> None:
     for name, count in ordered:
         table.add_row(Text(name), str(count))
     console.print(table)
-    console.print(_count(len(ordered), "tag"), highlight=False)
+    console.print(plural(len(ordered), "tag"), highlight=False)
 
 
 def _history(card: Card) -> tuple[FsrsCard | None, list, list]:
@@ -597,7 +567,7 @@ def _history(card: Card) -> tuple[FsrsCard | None, list, list]:
     from dlprep.cards.session import KIND
 
     with _database(write=False) as conn:
-        state = schedule.load_states(conn, KIND).get(card.key)
+        state = schedule.state_of(conn, KIND, card.key)
         return state, schedule.reviews(conn, KIND, item=card.key), schedule.cram_reviews(conn, KIND, item=card.key)
 
 
@@ -728,13 +698,14 @@ def prune(
     settings = _settings()
     decks = [_load_deck(None, settings)] + [_load_deck(path, settings) for path in deck or []]
     with _database(write=True) as conn:
+        shipped_ids = {card.id for card in decks[0].cards}
         for user_deck in decks[1:]:
-            _adopt_legacy(conn, user_deck)
+            _adopt_legacy(conn, user_deck, shipped_ids)
         found = orphans(conn, decks)
         if found.elsewhere:
-            spaces = sorted({key.rpartition("/")[0] for key in found.elsewhere})
+            spaces = sorted({namespace_of(key) for key in found.elsewhere})
             console.print(
-                f"The history of {_count(len(found.elsewhere), 'card')} belongs to decks not given here "
+                f"The history of {plural(len(found.elsewhere), 'card')} belongs to decks not given here "
                 f"({', '.join(spaces)}); "
                 "add --deck to check them.",
                 highlight=False,
@@ -750,13 +721,13 @@ def prune(
         console.print(table)
         if not yes:
             if not is_interactive():
-                fail(f"the history of {_count(len(found.gone), 'card')} would be removed; run again with --yes")
-            if not typer.confirm(f"Remove the history of {_count(len(found.gone), 'card')}?", default=False):
+                fail(f"the history of {plural(len(found.gone), 'card')} would be removed; run again with --yes")
+            if not typer.confirm(f"Remove the history of {plural(len(found.gone), 'card')}?", default=False):
                 console.print("Nothing removed.")
                 return
         removed = forget(conn, KIND, found.gone, clock.now())
     console.print(
-        f"Removed the history of {_count(len(found.gone), 'card')} ({_count(removed, 'rating')}).", highlight=False
+        f"Removed the history of {plural(len(found.gone), 'card')} ({plural(removed, 'rating')}).", highlight=False
     )
 
 
@@ -914,18 +885,18 @@ def _print_memory(katas: KataStats, streak: Streak, heat: list, ahead: list) -> 
     console.print()
     console.print(
         f"[bold]Katas[/bold]: {katas.passed} of {katas.katas} passed · "
-        f"{_count(katas.reimplementations, 're-implementation')} · due today: {katas.due_today}, "
+        f"{plural(katas.reimplementations, 're-implementation')} · due today: {katas.due_today}, "
         f"this week: {katas.due_week}",
         highlight=False,
     )
     if katas.retention is not None:
         console.print(
             f"[bold]Retention[/bold] of katas: {katas.retention:.0%} of "
-            f"{_count(katas.reimplementations, 're-implementation')} passed without viewing the solution",
+            f"{plural(katas.reimplementations, 're-implementation')} passed without viewing the solution",
             highlight=False,
         )
     console.print(
-        f"[bold]Streak[/bold]: {_count(streak.current, 'day')} in a row with the day's plan done "
+        f"[bold]Streak[/bold]: {plural(streak.current, 'day')} in a row with the day's plan done "
         f"(best {streak.best}, {streak.completed} in all)",
         highlight=False,
     )

@@ -8,7 +8,7 @@ import signal
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 from rich.console import Group
@@ -84,9 +84,7 @@ def _day_end(status: dict[str, progress.Status]):
     now = clock.now()
     if not any(s.due is not None and s.due < now + timedelta(days=1) for s in status.values()):
         return None
-    from dlprep.cards import days
-
-    return days.bounds(now, progress.day_starts_at())[1]
+    return progress.day_end(now)
 
 
 def list_katas(
@@ -289,7 +287,7 @@ def grade(
     from dlprep.grading.isolation import IsolationError
 
     devices = DEVICES[device]
-    warm = "torch" if any(kata.framework == "torch" for kata, _ in targets) else "numpy"
+    warm = "torch" if any(grader.host_for(kata) == "torch" for kata, _ in targets) else "numpy"
     from dlprep.cli.render import grading_progress, render_report, render_summary
 
     reports, recorded = [], []
@@ -298,10 +296,7 @@ def grade(
             with grading_progress(console, len(targets), visible=not as_json and console.is_terminal) as advance:
                 advance(f"Grading {targets[0][0].id}…")
                 for kata, report in grading.grade_many(targets, devices):
-                    recorded.append(progress.record_grade(
-                        kata.id, report.passed, report.devices, report.duration_s, report.file,
-                        report.error.kind if report.error else None, [d.mistake for d in report.diagnosis],
-                    ))
+                    recorded.append(progress.record_report(report, watched=False))
                     reports.append(report)
                     advance(f"Graded {kata.id}")
             snippet = _save_repro(grading, reports[0], targets[0]) if repro and not every else None
@@ -392,13 +387,19 @@ def solution(
 
     In a terminal long lines wrap; piped or redirected, the file is printed as it is.
     """
-    kata = _kata(kata_id)
+    if not reveal_solution(_kata(kata_id), lambda question: yes or typer.confirm(question, default=False)):
+        raise typer.Exit(1)
+
+
+def reveal_solution(kata: Kata, confirm: Callable[[str], bool]) -> bool:
+    """Show the reference, logged as viewed (which makes the attempt's pass an Again); before the
+    kata is passed only if `confirm` says yes to the question it is given. Whether it was shown."""
     passed = progress.statuses([kata.id])[kata.id].state is progress.State.PASSED
-    if not (passed or yes):
-        if not typer.confirm(f"You have not passed {kata.id} yet. Show the reference anyway?", default=False):
-            raise typer.Exit(1)
+    if not (passed or confirm(f"You have not passed {kata.id} yet. Show the reference anyway?")):
+        return False
     progress.solution_shown(kata.id)
     show_solution(kata)
+    return True
 
 
 def show_solution(kata: Kata) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dlprep import clock
+from dlprep.cli.app import plural
 from dlprep.katas.progress import Recorded
 
 
@@ -13,10 +14,6 @@ def when(moment: datetime) -> str:
     left = (moment.astimezone().date() - clock.now().astimezone().date()).days
     span = "today" if left <= 0 else "tomorrow" if left == 1 else f"in {left} days"
     return f"{span} ({moment.astimezone():%a %d %b})"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def lines(recorded: Recorded, *, brief: bool = False) -> list[str]:
@@ -41,11 +38,11 @@ def lines(recorded: Recorded, *, brief: bool = False) -> list[str]:
     pulled = recorded.pulled
     if pulled is not None and pulled.moved:
         shown.append(
-            f"[bold yellow]{_count(len(pulled.moved), pulled.kata + ' card')} moved to today's review[/bold yellow] "
+            f"[bold yellow]{plural(len(pulled.moved), pulled.kata + ' card')} moved to today's review[/bold yellow] "
             f"({', '.join(pulled.mistakes)}): [cyan]dlprep today[/cyan] or [cyan]dlprep quiz[/cyan]."
         )
     elif pulled is not None and pulled.already:
-        shown.append(f"Already in today's review: {_count(len(pulled.already), pulled.kata + ' card')} behind {', '.join(pulled.mistakes)}.")
+        shown.append(f"Already in today's review: {plural(len(pulled.already), pulled.kata + ' card')} behind {', '.join(pulled.mistakes)}.")
     return shown
 
 

@@ -8,10 +8,6 @@ and the next `dlprep today` plans what is left.
 
 from __future__ import annotations
 
-import contextlib
-import queue
-import sys
-import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
@@ -21,7 +17,7 @@ from rich.markup import escape
 from rich.rule import Rule
 
 from dlprep import clock, plan, store
-from dlprep.cli.app import console, err_console, fail
+from dlprep.cli.app import console, err_console, plural
 from dlprep.cli.katas import WorkspaceOpt, _ending_cleanly_on_signals, begin_kata
 from dlprep.katas.catalog import load
 
@@ -135,7 +131,7 @@ def _finish(day_plan: plan.Plan) -> None:
         recorded = plan.record_if_done(conn, day_plan, clock.now())
         if recorded:
             days = plan.streak(conn, day_plan.day).current
-            console.print(f"[green]Today's plan is done[/green]: {days} day{'s' * (days != 1)} in a row.")
+            console.print(f"[green]Today's plan is done[/green]: {plural(days, 'day')} in a row.")
 
 
 def _run(day_plan: plan.Plan, settings, deck, new: int | None, workspace_dir: Path | None) -> bool:
@@ -171,71 +167,16 @@ def _kata(kata_id: str, workspace_dir: Path | None) -> str:
     from rich.markdown import Markdown
 
     from dlprep import paths
-    from dlprep.cli.watch import _keys
-    from dlprep.grading.grader import Grader
-    from dlprep.grading.isolation import IsolationError
-    from dlprep.grading.watch import Watcher
-    from dlprep.katas import workspace
+    from dlprep.cli import watch
 
     kata = load().get(kata_id)
     console.print(Markdown(paths.statement(kata.id).read_text(encoding="utf-8")))
     begun = begin_kata(kata, workspace_dir)
     if begun.again and begun.copy.backup is not None:
         console.print(f"The attempt you passed is kept as {escape(str(begun.copy.backup))}")
-    interactive = console.is_terminal and sys.stdin.isatty()
-    how = KEYS if interactive else "Ctrl-C stops"
-    try:
-        with Grader(warm="torch" if kata.framework == "torch" else "numpy") as grading:
-            watcher = Watcher(grading, kata, begun.copy.path)
-            saves: queue.Queue[None] = queue.Queue()
-            stop = threading.Event()
-            threading.Thread(target=lambda: [saves.put(None) for _ in watcher.saves(stop)], daemon=True).start()
-            console.print(f"[bold]Write it in {escape(str(begun.copy.path))}[/bold]: each save is graded. [dim]{how}[/dim]", highlight=False)
-            try:
-                with _keys() if interactive else contextlib.nullcontext() as keys:
-                    if begun.copy.started is workspace.Started.EXISTED and _graded(watcher):
-                        return "passed"
-                    return _watch(watcher, saves, keys)
-            finally:
-                stop.set()
-    except IsolationError as exc:
-        fail(str(exc))
-
-
-def _watch(watcher, saves: queue.Queue, keys) -> str:
-    from dlprep.cli.katas import show_next_hint
-    from dlprep.cli.watch import _drain, _solution
-
-    while True:
-        key = keys.read(0.05) if keys is not None else None
-        if key in ("q", "\x04"):
-            return "quit"
-        if key == "n":
-            return "next"
-        if _drain(saves, wait=0.0 if keys is not None else 0.2) or key == "r":
-            if _graded(watcher):
-                return "passed"
-        elif key == "h":
-            show_next_hint(watcher.kata)
-        elif key == "s":
-            _solution(watcher.kata, keys)
-
-
-def _graded(watcher) -> bool:
-    """Grade the file now, record it as watch mode does, show the result; whether it passed."""
-    from dlprep.cli import scheduling
-    from dlprep.cli.render import render_report
-    from dlprep.cli.watch import grade_command, record
-
-    report, changed = watcher.grade()
-    recorded = record(report)
-    console.print(Rule(style="dim"))
-    render_report(console, report, command=grade_command(watcher))
-    for line in scheduling.lines(recorded):
-        console.print(line, highlight=False)
-    if changed:
-        console.print(f"[cyan]Since the last grade: {changed}[/cyan]", highlight=False)
-    return report.passed
+    how = KEYS if watch.interactive() else "Ctrl-C stops"
+    ready = f"[bold]Write it in {escape(str(begun.copy.path))}[/bold]: each save is graded. [dim]{how}[/dim]"
+    return watch.session(kata, begun.copy.path, workspace_dir=workspace_dir, step=True, ready=ready)
 
 
 def register(app: typer.Typer) -> None:

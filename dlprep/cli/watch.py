@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import queue
-import select
-import sys
 import threading
 import time
 from pathlib import Path
@@ -16,12 +13,13 @@ import typer
 from rich.text import Text
 
 from dlprep import paths, store
+from dlprep.cli import keys
 from dlprep.cli.app import console, fail
 from dlprep.cli.katas import (DEVICES, WorkspaceOpt, _device, _ending_cleanly_on_signals, _isolation, _target,
-                              show_next_hint, show_solution)
+                              reveal_solution, show_next_hint)
 from dlprep.grading import DEFAULT_TIMEOUT_S
 from dlprep.katas import progress
-from dlprep.katas.catalog import load
+from dlprep.katas.catalog import Kata, load
 
 KEYS = "h hint · r grade again · s solution · q quit"
 
@@ -40,28 +38,13 @@ def watch(
 
     Example: [cyan]dlprep watch attention[/cyan], then edit and save ~/dlprep/attention.py
     """
-    from dlprep.grading.grader import Grader, NoCuda
-    from dlprep.grading.isolation import IsolationError
-    from dlprep.grading.watch import Watcher
+    from dlprep.grading.grader import NoCuda
 
     kata, target = _target(load(), kata_id, file, workspace_dir)
     store.check(write=True)
-    interactive = console.is_terminal and sys.stdin.isatty()
-    warm = "torch" if kata.framework == "torch" else "numpy"
     try:
-        with _ending_cleanly_on_signals(), Grader(isolation_mode=isolation, timeout_s=timeout, warm=warm) as grading:
-            watcher = Watcher(grading, kata, target, DEVICES[device])
-            _show(watcher, interactive, workspace_dir)
-            saves: queue.Queue[None] = queue.Queue()
-            stop = threading.Event()
-            threading.Thread(target=lambda: [saves.put(None) for _ in watcher.saves(stop)], daemon=True).start()
-            try:
-                with _keys() if interactive else contextlib.nullcontext() as keys:
-                    _loop(watcher, saves, keys, interactive, workspace_dir)
-            finally:
-                stop.set()
-    except IsolationError as exc:
-        fail(str(exc))
+        with _ending_cleanly_on_signals():
+            session(kata, target, devices=DEVICES[device], isolation=isolation, timeout=timeout, workspace_dir=workspace_dir)
     except NoCuda as exc:
         fail(f"--device {device} {exc}")
     except KeyboardInterrupt:
@@ -69,18 +52,65 @@ def watch(
     console.print("Stopped watching.")
 
 
-def _loop(watcher, saves: queue.Queue, keys, interactive: bool, workspace_dir: Path | None) -> None:
-    while True:
-        key = keys.read(0.05) if keys is not None else None
-        if key in ("q", "\x04"):
-            return
-        saved = _drain(saves, wait=0.0 if interactive else 0.2)
-        if saved or key == "r":
-            _show(watcher, interactive, workspace_dir)
-        elif key == "h":
-            show_next_hint(watcher.kata)
-        elif key == "s":
-            _solution(watcher.kata, keys)
+def interactive() -> bool:
+    """Whether a watch reads keys and redraws the screen; else (piped) it prints one result per save."""
+    return console.is_terminal and keys.available()
+
+
+def session(
+    kata: Kata,
+    file: Path,
+    *,
+    devices: list[str] | None = None,
+    isolation: str = "auto",
+    timeout: float = DEFAULT_TIMEOUT_S,
+    workspace_dir: Path | None = None,
+    step: bool = False,
+    ready: str = "",
+) -> str:
+    """Grade `file` now, then on each save and on r; h, s and q as `dlprep watch` says. How it
+    ended: "quit", or, for a `step` of `dlprep today`, "next" (the n key) or "passed" (a passing
+    grade). A step's grades follow one another under a rule, and its day is recorded by the plan's run.
+    `ready` is printed once the grader is up: what the learner may do from then on.
+    """
+    from dlprep.grading.grader import Grader, host_for
+    from dlprep.grading.isolation import IsolationError
+    from dlprep.grading.watch import Watcher
+
+    on_screen = interactive()
+    try:
+        with Grader(isolation_mode=isolation, timeout_s=timeout, warm=host_for(kata)) as grading:
+            watcher = Watcher(grading, kata, file, devices)
+            if ready:
+                console.print(ready, highlight=False)
+            with keys.Keys() if on_screen else contextlib.nullcontext() as reader:
+                if _show(watcher, on_screen, workspace_dir, step) and step:
+                    return "passed"
+                return _loop(watcher, reader, workspace_dir, step)
+    except IsolationError as exc:
+        fail(str(exc))
+
+
+def _loop(watcher, reader: keys.Keys | None, workspace_dir: Path | None, step: bool) -> str:
+    saves: queue.Queue[None] = queue.Queue()
+    stop = threading.Event()
+    threading.Thread(target=lambda: [saves.put(None) for _ in watcher.saves(stop)], daemon=True).start()
+    try:
+        while True:
+            key = reader.read(0.05) if reader is not None else None
+            if key in ("q", "\x04"):
+                return "quit"
+            if step and key == "n":
+                return "next"
+            if _drain(saves, wait=0.0 if reader is not None else 0.2) or key == "r":
+                if _show(watcher, reader is not None, workspace_dir, step) and step:
+                    return "passed"
+            elif key == "h":
+                show_next_hint(watcher.kata)
+            elif key == "s":
+                _solution(watcher.kata, reader)
+    finally:
+        stop.set()
 
 
 def _drain(saves: queue.Queue, wait: float) -> bool:
@@ -93,14 +123,17 @@ def _drain(saves: queue.Queue, wait: float) -> bool:
     return True
 
 
-def _show(watcher, interactive: bool, workspace_dir: Path | None) -> None:
+def _show(watcher, on_screen: bool, workspace_dir: Path | None, step: bool) -> bool:
+    """Grade the file now, record it as watch mode does, show the result; whether it passed."""
     from dlprep.cli import scheduling
     from dlprep.cli.render import render_report
 
     started = time.monotonic()
     report, changed = watcher.grade()
-    recorded = record(report)
-    if interactive:
+    recorded = progress.record_report(report, watched=True)
+    if step:  # the plan's earlier steps stay on screen above
+        console.rule(style="dim")
+    elif on_screen:
         console.clear()
     else:
         console.rule(f"{watcher.kata.id} · {time.strftime('%H:%M:%S')}", style="dim")
@@ -109,13 +142,14 @@ def _show(watcher, interactive: bool, workspace_dir: Path | None) -> None:
         console.print(line, highlight=False)
     if changed:
         console.print(Text(f"Since the last grade: {changed}", style="cyan"))
-    waited = time.monotonic() - started
-    if interactive:
+    if on_screen and not step:
+        waited = time.monotonic() - started
         console.print(Text(f"Watching {watcher.file} (graded in {waited:.2f} s) · {KEYS}", style="dim"))
-    if report.passed:  # after the verdict is shown: it may finish the day's plan, as a grade does
+    if report.passed and not step:  # after the verdict is shown: it may finish the day's plan, as a grade does
         from dlprep import plan
 
         plan.mark_if_done(workspace_dir)
+    return report.passed
 
 
 def grade_command(watcher) -> str:
@@ -125,50 +159,12 @@ def grade_command(watcher) -> str:
     return f"dlprep grade {watcher.kata.id} --file {watcher.file}"
 
 
-def record(report) -> progress.Recorded:
-    """A pass is recorded as a grade (and rates the kata when due); a failure only as part of the
-    attempt, pulling its mistakes' cards forward."""
-    mistakes = [d.mistake for d in report.diagnosis]
-    if report.passed:
-        return progress.record_grade(report.kata, True, report.devices, report.duration_s, report.file, None)
-    return progress.record_watched_failure(report.kata, report.error.kind if report.error else None, mistakes)
+def _solution(kata, reader) -> None:
+    def confirm(question: str) -> bool:
+        console.print(f"{question} \\[y/N]")
+        return reader.read(None) in ("y", "Y")
 
-
-def _solution(kata, keys) -> None:
-    passed = progress.statuses([kata.id])[kata.id].state is progress.State.PASSED
-    if not passed:
-        console.print(f"You have not passed {kata.id} yet. Show the reference anyway? \\[y/N]")
-        if keys.read(None) not in ("y", "Y"):
-            return
-    progress.solution_shown(kata.id)
-    show_solution(kata)
-
-
-class _keys:
-    """Single key presses, without Enter and without echo; Ctrl-C stays a KeyboardInterrupt."""
-
-    def __enter__(self):
-        import termios
-        import tty
-
-        self._fd = sys.stdin.fileno()
-        self._saved = termios.tcgetattr(self._fd)
-        tty.setcbreak(self._fd)
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        import termios
-
-        termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
-
-    def read(self, timeout: float | None) -> str | None:
-        ready, _, _ = select.select([self._fd], [], [], timeout)
-        if not ready:
-            return None
-        chunk = os.read(self._fd, 64).decode(errors="replace")
-        if not chunk:
-            return "q"  # the terminal went away
-        return None if chunk.startswith("\x1b") else chunk[0]  # arrow keys are no commands
+    reveal_solution(kata, confirm)
 
 
 def register(app: typer.Typer) -> None:

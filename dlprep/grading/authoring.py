@@ -31,5 +31,5 @@ def grade_in_process(kata: Kata, impl: ModuleType | object) -> GradeReport:
         except Exception as exc:  # noqa: BLE001 - a mistake may raise, as a learner's code would
             frames.append({**where, "exception": repr(exc)})
     report = GradeReport(kata=kata.id, file="<in process>", devices=["cpu"])
-    verdict.evaluate(kata, checks, cases, expected, Outcome(frames, ""), report)
+    verdict.evaluate(verdict.Shared(kata, checks, cases, expected), Outcome(frames, ""), report)
     return report

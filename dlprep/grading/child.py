@@ -27,6 +27,8 @@ class LearnerRun:
         self.file = os.path.realpath(config["file"])
         self.out = config["result_fd"]
         self.monitor = None  # watches the run: forbidden work, device placement; set up in main
+        self.renamed: list[str] = []
+        """What `signatures.adapt` said of the functions it adapted: sent with every case."""
 
     def send(self, message: dict[str, Any]) -> None:
         wire.send(self.out, message)
@@ -85,7 +87,7 @@ class LearnerRun:
             self.fail("missing-function", "your file does not define " + ", ".join(f"`{n}`" for n in missing))
         from dlprep.grading import signatures
 
-        signatures.adapt(module, self.config["parameters"])
+        self.renamed = signatures.adapt(module, self.config["parameters"])
         return module
 
     def raised_here(self, exc: BaseException) -> bool:
@@ -105,6 +107,13 @@ class LearnerRun:
             return str(exc.args[0])
         return None
 
+    def findings(self, found) -> dict[str, Any]:
+        """What the monitor found, with the renamings first, within what `frames` accepts."""
+        from dlprep.grading.frames import MAX_FINDINGS
+
+        sent = found.to_dict()
+        return {**sent, "notes": [*self.renamed, *sent["notes"]][:MAX_FINDINGS]}
+
     def run_case(self, module, checks, case, device: str) -> dict[str, Any]:
         from dlprep.grading.execute import ProtocolError, execute
 
@@ -112,17 +121,17 @@ class LearnerRun:
         try:
             with monitor.case(case) as found:
                 result = execute(module, checks, case, self.config["framework"], device, on_outputs=monitor.returned)
-            return {"result": result, "monitor": found.to_dict()}
+            return {"result": result, "monitor": self.findings(found)}
         except NotImplementedError as exc:
             name = self.not_implemented(exc)
             if name is not None:
                 return {"not_implemented": name}
-            return {"exception": self.trimmed_traceback(exc), "monitor": monitor.findings().to_dict()}
+            return {"exception": self.trimmed_traceback(exc), "monitor": self.findings(monitor.findings())}
         except ProtocolError as exc:
-            return {"protocol": str(exc), "monitor": monitor.findings().to_dict()}
+            return {"protocol": str(exc), "monitor": self.findings(monitor.findings())}
         except Exception as exc:  # noqa: BLE001
             self.fatal(exc, f"in case '{case.name}'")
-            return {"exception": self.trimmed_traceback(exc), "monitor": monitor.findings().to_dict()}
+            return {"exception": self.trimmed_traceback(exc), "monitor": self.findings(monitor.findings())}
         except BaseException as exc:
             self.fatal(exc, f"in case '{case.name}'")
             raise
@@ -143,7 +152,7 @@ class LearnerRun:
         checks = importlib.import_module(f"dlprep.grading.checks.{config['kata']}")
         self.monitor = Monitor(self.file, config["framework"], tuple(config["forbidden"]), tuple(config["forbidden_ops"]))
         self.monitor.install()
-        sandbox.protect(config["hidden_dirs"], config["hidden_modules"])
+        sandbox.protect(config["isolation"]["hidden"], config["hidden_modules"])
         module = self.load()
         cases = [Case(**fields) for fields in wire.receive(config["case_fd"])]
         devices = config["devices"]

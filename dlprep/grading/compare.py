@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from dlprep.grading.spec import Case
 
 TOLERANCES = {
     # dtype: (relative, absolute per unit of the case's scale)
@@ -24,6 +27,11 @@ class Tolerance:
     def for_case(cls, dtype: str, scale: float) -> "Tolerance":
         rtol, atol = TOLERANCES[dtype]
         return cls(rtol, atol * max(scale, 1.0))
+
+
+def tolerance(case: Case) -> Tolerance:
+    """What a case's outputs may differ by: its dtype's, at the scale it states or its inputs have."""
+    return Tolerance.for_case(case.dtype, case.scale if case.scale is not None else scale_of(case.args))
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,7 @@ class Diagnostician:
         wrong = self._output(form, index, backward=False)
         if actual is None or wrong is RAISED:
             return actual is None and wrong is RAISED
-        tol = _tolerance(self.cases[index])
+        tol = compare.tolerance(self.cases[index])
         if not _agree(actual["outputs"], wrong["outputs"], tol):
             return False
         outputs_right = self._right.get((id(actual), index))
@@ -233,10 +233,6 @@ class Diagnostician:
 def _key(form: dict) -> tuple:
     """A form by the functions it puts in place: two mistakes' identical parts are run once."""
     return tuple(sorted((name, id(function)) for name, function in form.items()))
-
-
-def _tolerance(case: Case) -> compare.Tolerance:
-    return compare.Tolerance.for_case(case.dtype, case.scale if case.scale is not None else compare.scale_of(case.args))
 
 
 def _agree(actual: dict[str, Any], wanted: dict[str, Any], tol: compare.Tolerance) -> bool:

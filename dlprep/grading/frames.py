@@ -29,6 +29,8 @@ MAX_TEXT = 20_000
 """Characters kept of any text the learner's process sends (tracebacks, messages)."""
 MAX_NAMES = 2_000
 """Named values one case may report (outputs, gradients, inputs afterwards)."""
+MAX_FINDINGS = 50
+"""Device problems, and notes, one case's monitor findings may hold."""
 RECORD_KINDS = frozenset({"none", "tensor", "ndarray", "scalar", "bool", "other"})
 
 
@@ -227,7 +229,7 @@ def _monitor(found: Any) -> dict:
     checked = {}
     for name in ("device", "notes"):
         items = found[name]
-        if not isinstance(items, list) or len(items) > 50:
+        if not isinstance(items, list) or len(items) > MAX_FINDINGS:
             raise FrameError("monitor findings that are not a short list")
         checked[name] = [_text(item, "a finding", 2_000) for item in items]
     for name in ("spanning", "tampered"):

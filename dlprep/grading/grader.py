@@ -20,7 +20,7 @@ import threading
 import time
 import tokenize
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Iterator
@@ -60,8 +60,10 @@ class Prepared:
     payload: bytes
     expected: list[dict[str, Any]]
     max_frame: int
-    diagnostician: Any = None
-    """Keeps what the known mistakes compute on these cases, for the next failing grade."""
+    shared: Any = None
+    """`verdict.Shared`, made with the reference's outputs: what the next grades reuse."""
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    """Held while the reference runs: two grades of the kata at once run it once."""
 
 
 class Grader:
@@ -74,6 +76,8 @@ class Grader:
         self._hosts: dict[str, Host] = {}
         self._lock = threading.Lock()
         self._prepared: dict[str, Prepared] = {}
+        self._preparing: dict[str, threading.Lock] = {}
+        """One lock per kata, so that two of its files graded at once make its cases once."""
         self.last: Prepared | None = None
         """What the last grade was run on: its cases and the reference's outputs (for --repro)."""
         if warm is not None:
@@ -128,46 +132,44 @@ class Grader:
         if kata.framework != "torch":
             devices = ["cpu"]
         report = GradeReport(kata=kata.id, file=str(file), devices=devices or ["cpu"])
-        source, report.error = read_source(file)
-        if report.error is None:
-            tree, report.error = _read_statically(kata, source)
-        if report.error is None:
-            report.notes += signatures.notes(tree, contract_parameters(kata))
-            self._run(kata, file, devices, report)
+        folder = Path(tempfile.mkdtemp(prefix="dlprep-grade-"))
+        try:
+            # The copy is read, scanned and run: a save while grading (watch mode) changes none of them.
+            copy = Path(shutil.copyfile(file, folder / file.name))
+            source, report.error = read_source(copy, file)
+            if report.error is None:
+                report.error = _read_statically(kata, source)
+            if report.error is None:
+                self._run(kata, copy, devices, report)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
         report.duration_s = time.monotonic() - started
         return report
 
-    def _run(self, kata: Kata, file: Path, devices: list[str] | None, report: GradeReport) -> None:
+    def _run(self, kata: Kata, copy: Path, devices: list[str] | None, report: GradeReport) -> None:
+        """Run `copy`, the submission's copy alone in the learner's private folder."""
         from dlprep.grading.frames import Frames
 
-        host = self._host("torch" if kata.framework == "torch" else "numpy")
+        host = self._host(host_for(kata))
         prepared = self.last = self._prepare(kata)
-        folder = Path(tempfile.mkdtemp(prefix="dlprep-grade-"))
         try:
-            shutil.copyfile(file, folder / file.name)
             cuda = kata.framework == "torch" and ("cuda" in devices if devices is not None else nvidia_present())
             frames = Frames(len(prepared.cases), devices, frozenset({"cpu", "cuda"} if cuda else {"cpu"}))
             run = host.start(
-                self._config(kata, folder / file.name, devices, cuda, host), prepared.payload, frames,
+                self._config(kata, copy, devices, cuda, host), prepared.payload, frames,
                 [case.name for case in prepared.cases], timeout_s=self.timeout_s, memory_bytes=self.memory_bytes,
-                max_frame=prepared.max_frame, folder=folder,
+                max_frame=prepared.max_frame, folder=copy.parent,
             )
             self._expect(kata, prepared)
             outcome = run.wait()
         except HostError as exc:
             self._expect(kata, prepared)
             outcome = Outcome([], "", {"kind": "crash", "message": str(exc)})
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
         from dlprep.grading import verdict
 
         report.output = outcome.output
         report.isolation = {"mode": self.isolation_mode, "layers": outcome.isolation}
-        if prepared.diagnostician is None:
-            from dlprep.grading.diagnosis import Diagnostician
-
-            prepared.diagnostician = Diagnostician(kata, prepared.checks, prepared.cases, prepared.expected)
-        verdict.evaluate(kata, prepared.checks, prepared.cases, prepared.expected, outcome, report, prepared.diagnostician)
+        verdict.evaluate(prepared.shared, outcome, report)
 
     def _config(self, kata: Kata, file: Path, devices: list[str] | None, cuda: bool, host: Host) -> dict[str, Any]:
         plan = isolation.Plan(
@@ -189,17 +191,20 @@ class Grader:
             "forbidden": list(kata.forbidden),
             "forbidden_ops": list(kata.forbidden_ops),
             "devices": devices,
-            "hidden_dirs": list(plan.hidden),
             "hidden_modules": ["dlprep.solutions"],
             "isolation": plan.to_dict(),
         }
 
     def _prepare(self, kata: Kata) -> Prepared:
         """Checks and cases, without the reference: the learner's process can start on them."""
+        with self._lock:
+            lock = self._preparing.setdefault(kata.id, threading.Lock())
+        with lock:
+            return self._prepared.get(kata.id) or self._make_prepared(kata)
+
+    def _make_prepared(self, kata: Kata) -> Prepared:
         from dlprep.grading import loaders, wire
 
-        if kata.id in self._prepared:
-            return self._prepared[kata.id]
         checks = loaders.checks_module(kata)
         cases = loaders.make_cases(kata)
         payload = wire.encode([dataclasses.asdict(case) for case in cases])
@@ -213,21 +218,27 @@ class Grader:
         return prepared
 
     def _expect(self, kata: Kata, prepared: Prepared) -> None:
-        if prepared.expected:
-            return
-        from dlprep.grading import loaders
+        from dlprep.grading import loaders, verdict
         from dlprep.grading.execute import execute
 
-        ref = loaders.reference(kata)
-        prepared.expected = [execute(ref, prepared.checks, case, kata.framework, "cpu") for case in prepared.cases]
+        with prepared.lock:
+            if prepared.shared is not None:
+                return
+            ref = loaders.reference(kata)
+            prepared.expected = [execute(ref, prepared.checks, case, kata.framework, "cpu") for case in prepared.cases]
+            prepared.shared = verdict.Shared(kata, prepared.checks, prepared.cases, prepared.expected)
 
 
 def grade(kata: Kata, file: Path, devices: list[str] | None = None, *, timeout_s: float = DEFAULT_TIMEOUT_S,
           memory_bytes: int = DEFAULT_MEMORY_BYTES, isolation_mode: str = "auto") -> GradeReport:
     """Grade one file with a grader of its own (a cold grade)."""
-    warm = "torch" if kata.framework == "torch" else "numpy"
-    with Grader(isolation_mode=isolation_mode, timeout_s=timeout_s, memory_bytes=memory_bytes, warm=warm) as grader:
+    with Grader(isolation_mode=isolation_mode, timeout_s=timeout_s, memory_bytes=memory_bytes, warm=host_for(kata)) as grader:
         return grader.grade(kata, file, devices)
+
+
+def host_for(kata: Kata) -> str:
+    """The learner host that runs the kata's submissions: torch's, or the lighter NumPy one."""
+    return "torch" if kata.framework == "torch" else "numpy"
 
 
 @functools.lru_cache(maxsize=None)
@@ -236,22 +247,22 @@ def contract_parameters(kata: Kata) -> dict[str, list[str]]:
     return signatures.contract(paths.stub(kata.id).read_text(encoding="utf-8"), kata.functions)
 
 
-def read_source(file: Path) -> tuple[str, GradeError | None]:
-    """The file as Python reads it (PEP 263 coding declarations honoured)."""
+def read_source(file: Path, shown: Path) -> tuple[str, GradeError | None]:
+    """The file as Python reads it (PEP 263 coding declarations honoured). `file` is the learner's
+    file or its copy; what the error says names `shown`, the learner's own."""
     try:
         with tokenize.open(file) as handle:
             return handle.read(), None
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
-        return "", GradeError("syntax", f"your file cannot be read as Python source: {exc}")
+        return "", GradeError("syntax", f"your file cannot be read as Python source: {str(exc).replace(str(file), str(shown))}")
 
 
-def _read_statically(kata: Kata, source: str) -> tuple[ast.Module | None, GradeError | None]:
-    """The file parsed once, for what reading it reveals: a syntax error or a forbidden API."""
+def _read_statically(kata: Kata, source: str) -> GradeError | None:
+    """What reading the file reveals: a syntax error or a forbidden API."""
     try:
-        tree = ast.parse(source)
-        uses = forbidden.scan(tree, kata.forbidden)
+        uses = forbidden.scan(ast.parse(source), kata.forbidden)
     except SyntaxError as exc:
-        return None, GradeError("syntax", f"line {exc.lineno}: {exc.msg}")
+        return GradeError("syntax", f"line {exc.lineno}: {exc.msg}")
     except (MemoryError, RecursionError, ValueError) as exc:  # pathological nesting, NUL bytes
-        return None, GradeError("syntax", f"your file cannot be parsed ({type(exc).__name__}: {str(exc) or 'too deeply nested'})")
-    return tree, GradeError("forbidden-api", forbidden.describe(uses)) if uses else None
+        return GradeError("syntax", f"your file cannot be parsed ({type(exc).__name__}: {str(exc) or 'too deeply nested'})")
+    return GradeError("forbidden-api", forbidden.describe(uses)) if uses else None

@@ -23,7 +23,7 @@ from dlprep.grading.isolation import limits
 MAX_REQUEST = 1 << 20
 
 
-def serve(sock: socket.socket, grader: int) -> None:
+def serve(sock: socket.socket) -> None:
     children: set[int] = set()
     try:
         while True:
@@ -121,7 +121,10 @@ def main() -> None:
 
         import dlprep.grading.monitor  # noqa: F401
     import dlprep.grading.child  # noqa: F401
-    serve(sock, grader)
+    from dlprep.grading import isolation
+
+    isolation.learn_the_machine()
+    serve(sock)
     os._exit(0)
 
 

@@ -69,7 +69,6 @@ class Host:
         self._ended: str | None = None
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         threading.Thread(target=self._dispatch, daemon=True).start()
-        self.preload = preload
 
     def _drain_stderr(self) -> None:
         assert self._process.stderr is not None

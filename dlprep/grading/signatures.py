@@ -48,9 +48,11 @@ def contract(stub_source: str, functions: Sequence[str]) -> dict[str, list[str]]
     }
 
 
-def adapt(module: Any, parameters: dict[str, list[str]]) -> None:
-    """Put an adapter in place of each function of `module` whose parameters are renamed.
-    Runs in the learner's process, on the submission's own functions."""
+def adapt(module: Any, parameters: dict[str, list[str]]) -> list[str]:
+    """Put an adapter in place of each function of `module` whose parameters are renamed, and say
+    so for each. Runs in the learner's process, on the submission's own functions, whatever name
+    they were defined under (`softmax = _softmax`)."""
+    said = []
     for name, names in parameters.items():
         function = getattr(module, name, None)
         if not inspect.isfunction(function):
@@ -61,20 +63,9 @@ def adapt(module: Any, parameters: dict[str, list[str]]) -> None:
             continue
         if mapping:
             setattr(module, name, _called_by_position(function, mapping))
-
-
-def notes(tree: ast.Module, parameters: dict[str, list[str]]) -> list[str]:
-    """What the grade says about renamed parameters, read from the submission's parsed source."""
-    said = []
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name in parameters:
-            args = node.args
-            learner = [Parameter(a.arg, False) for a in args.posonlyargs] + [Parameter(a.arg, True) for a in args.args]
-            mapping = renames(parameters[node.name], learner)
-            if mapping:
-                theirs, ours = ", ".join(f"`{n}`" for n in mapping.values()), ", ".join(f"`{n}`" for n in mapping)
-                said.append(f"`{node.name}` calls {theirs} what the contract calls {ours}: graded by position, "
-                            f"but a call by the contract's names would fail")
+            theirs, ours = ", ".join(f"`{n}`" for n in mapping.values()), ", ".join(f"`{n}`" for n in mapping)
+            said.append(f"`{name}` calls {theirs} what the contract calls {ours}: graded by position, "
+                        f"but a call by the contract's names would fail")
     return said
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from types import ModuleType
 from typing import Any
 
@@ -17,12 +18,34 @@ from dlprep.grading.spec import Case
 from dlprep.katas.catalog import Kata
 
 
-def evaluate(kata: Kata, checks: ModuleType, cases: list[Case], expected: list[dict], outcome: Outcome,
-             report: GradeReport, diagnostician: Diagnostician | None = None) -> None:
+class Shared:
+    """What a kata's grades compute beyond the reference's outputs, kept for its next grade (watch
+    mode re-grades one file many times): the accepted readings' outputs and the known mistakes'.
+    Each is made when a grade first needs it, once even when two grades of the kata run at once;
+    one grade is diagnosed at a time, since the diagnostician keeps notes on the grade at hand."""
+
+    def __init__(self, kata: Kata, checks: ModuleType, cases: list[Case], expected: list[dict]):
+        self.kata, self.checks, self.cases, self.expected = kata, checks, cases, expected
+        self.readings = _Readings(kata, checks, cases)
+        self._diagnostician: Diagnostician | None = None
+        self._lock = threading.Lock()
+
+    def diagnose(self, observed: dict[int, Observed], report: GradeReport) -> None:
+        """Name the mistakes, or say where the fault lives, and pick the case to reproduce."""
+        with self._lock:
+            if self._diagnostician is None:
+                self._diagnostician = Diagnostician(self.kata, self.checks, self.cases, self.expected)
+            report.diagnosis = self._diagnostician.diagnose(observed)
+            if not report.diagnosis:
+                report.localisation = self._diagnostician.localise(observed)
+            report.repro = self._diagnostician.smallest_failing(observed)
+
+
+def evaluate(shared: Shared, outcome: Outcome, report: GradeReport) -> None:
     """Fill `report` from what the learner's process sent; diagnose when something failed."""
+    checks, cases, expected = shared.checks, shared.cases, shared.expected
     not_implemented: list[str] = []
     observed: dict[int, Observed] = {}
-    readings = _Readings(kata, checks, cases)
     first_device = None
     for frame in outcome.frames:
         if frame["type"] == "devices":
@@ -32,7 +55,7 @@ def evaluate(kata: Kata, checks: ModuleType, cases: list[Case], expected: list[d
         elif frame["type"] == "case":
             index = frame["index"]
             case = cases[index]
-            check = _check(checks, case, frame, expected[index], readings.expected(index))
+            check = _check(checks, case, frame, expected[index], shared.readings.expected(index))
             if not case.probe:  # probes only say where a fault lives
                 report.checks.append(check)
             for note in (*(frame.get("monitor") or {}).get("notes", ()), *check.notes):
@@ -48,11 +71,7 @@ def evaluate(kata: Kata, checks: ModuleType, cases: list[Case], expected: list[d
     if report.error is None and not_implemented:
         report.error = GradeError("not-implemented", "not implemented yet: " + ", ".join(f"`{name}`" for name in not_implemented))
     if report.error is None and not report.passed and observed:
-        diagnostician = diagnostician or Diagnostician(kata, checks, cases, expected)
-        report.diagnosis = diagnostician.diagnose(observed)
-        if not report.diagnosis:
-            report.localisation = diagnostician.localise(observed)
-        report.repro = diagnostician.smallest_failing(observed)
+        shared.diagnose(observed, report)
 
 
 def _shapes(case: Case) -> str:
@@ -69,10 +88,6 @@ def _shapes(case: Case) -> str:
     return ", ".join(f"{name} {shape(value)}" for name, value in case.args.items() if shape(value))
 
 
-def tolerance(case: Case) -> compare.Tolerance:
-    return compare.Tolerance.for_case(case.dtype, case.scale if case.scale is not None else compare.scale_of(case.args))
-
-
 class _Readings:
     """The kata's other right answers, run on a case only when the reference does not explain it."""
 
@@ -80,15 +95,17 @@ class _Readings:
         self.kata, self.checks, self.cases = kata, checks, cases
         self._impls: list | None = None
         self._expected: dict[int, list] = {}
+        self._lock = threading.Lock()
 
     def expected(self, index: int):
         def compute() -> list[tuple[Any, dict[str, Any]]]:
-            if index not in self._expected:
-                if self._impls is None:
-                    self._impls = [(r, loaders.mistake_impl(self.kata, r)) for r in loaders.readings(self.kata)]
-                case = self.cases[index]
-                self._expected[index] = [(r, execute(impl, self.checks, case, self.kata.framework, "cpu")) for r, impl in self._impls]
-            return self._expected[index]
+            with self._lock:
+                if index not in self._expected:
+                    if self._impls is None:
+                        self._impls = [(r, loaders.mistake_impl(self.kata, r)) for r in loaders.readings(self.kata)]
+                    case = self.cases[index]
+                    self._expected[index] = [(r, execute(impl, self.checks, case, self.kata.framework, "cpu")) for r, impl in self._impls]
+                return self._expected[index]
 
         return compute
 
@@ -131,7 +148,7 @@ def differences_from(
     checks: ModuleType, case: Case, actual: dict[str, Any], expected: dict[str, Any], device: str | None
 ) -> list[compare.Difference]:
     """Every comparison one case makes: outputs, gradients, and inputs left unchanged."""
-    tol = tolerance(case)
+    tol = compare.tolerance(case)
     if case.compare == "self":
         differences = _self_consistency(checks, case, actual, tol)
     elif case.compare == "judge":
@@ -179,4 +196,6 @@ def diagnose(kata: Kata, checks: ModuleType, cases: list[Case], expected: list[d
         for index, result in results.items()
         if cases[index].compare == "reference"
     }
-    return Diagnostician(kata, checks, cases, expected).diagnose(observed)
+    report = GradeReport(kata=kata.id, file="<in process>", devices=["cpu"])
+    Shared(kata, checks, cases, expected).diagnose(observed, report)
+    return report.diagnosis

@@ -62,7 +62,11 @@ class Begun:
     """A kata's stub, as `begin` left it in the workspace."""
 
     copy: workspace.Copy
-    again: bool  # a re-implementation: a fresh stub, the previous attempt kept beside it
+
+    @property
+    def again(self) -> bool:
+        """A re-implementation: a fresh stub, the previous attempt kept beside it."""
+        return self.copy.started is workspace.Started.AGAIN
 
 
 def _plural(count: int, noun: str) -> str:
@@ -149,12 +153,11 @@ def fresh_stub(conn: sqlite3.Connection, kata: str, last_review: datetime) -> da
 
 def record_pass(conn: sqlite3.Connection, kata: str, now: datetime, day_end: datetime) -> Outcome:
     """Rate a pass graded at `now`, in the caller's transaction (which has recorded its grade)."""
-    row = conn.execute("SELECT * FROM schedule WHERE kind = ? AND item = ?", (KIND, kata)).fetchone()
-    if row is None:
+    state = schedule.state_of(conn, KIND, kata)
+    if state is None:
         rating, reason = _first_rating(conn, kata, now)
         after = schedule.review_within(conn, KIND, kata, rating, now, scheduler=SCHEDULER)
         return Outcome(kata, rating, reason, after.due)
-    state = schedule.load_states(conn, KIND)[kata]
     if state.due >= day_end:
         return Outcome(kata, None, "not due yet", state.due)
     began = fresh_stub(conn, kata, state.last_review)
@@ -201,4 +204,4 @@ def begin(
             conn.execute("UPDATE hints_shown SET count = 0 WHERE kata = ?", (kata,))
         if again or copy.started is not workspace.Started.EXISTED:
             progress.log_event(conn, kata, "started", now)
-    return Begun(copy, again)
+    return Begun(copy)

@@ -8,6 +8,7 @@ the deck, so they are imported only when a grade is recorded: `dlprep list` stay
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Iterable
 from dlprep import clock, paths, store
 
 if TYPE_CHECKING:
+    from dlprep.grading.report import GradeReport
     from dlprep.katas.concepts import Pulled
     from dlprep.katas.memory import Outcome
 
@@ -35,11 +37,6 @@ class Status:
     """In progress: when the kata was last graded or its file saved, whichever is later."""
     due: datetime | None = None
     """Passed: when it comes back for a re-implementation."""
-
-    def label(self) -> str:
-        if self.state is State.PASSED and self.passed_at is not None:
-            return f"passed {self.passed_at:%Y-%m-%d}"
-        return self.state.value
 
 
 def log_event(conn, kata: str, event: str, now: datetime) -> None:
@@ -67,7 +64,8 @@ def day_starts_at() -> int:
         return config.Settings.day_starts_at
 
 
-def _day_end(now: datetime) -> datetime:
+def day_end(now: datetime) -> datetime:
+    """The end of the study day `now` is in."""
     from dlprep.cards import days
 
     return days.bounds(now, day_starts_at())[1]
@@ -102,7 +100,7 @@ def record_grade(
                 "INSERT INTO grades (kata, passed, devices, duration_s, graded_at, file, error_kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (kata, int(passed), json.dumps(devices), duration_s, now.isoformat(), file, error_kind),
             )
-            scheduled = memory.record_pass(conn, kata, now, _day_end(now)) if passed else None
+            scheduled = memory.record_pass(conn, kata, now, day_end(now)) if passed else None
         pulled = None if passed else _pull(conn, kata, tuple(mistakes), now)
     return Recorded(scheduled, pulled)
 
@@ -119,6 +117,16 @@ def record_watched_failure(kata: str, error_kind: str | None, mistakes: Iterable
                 conn.execute("BEGIN IMMEDIATE")
                 log_event(conn, kata, "failed", now)
         return Recorded(pulled=_pull(conn, kata, tuple(mistakes), now))
+
+
+def record_report(report: GradeReport, *, watched: bool) -> Recorded:
+    """Record a grade as its command keeps it: every grade of `dlprep grade`; in watch mode
+    (`watched`), which keeps passing grades only, a failure as part of the attempt."""
+    error_kind = report.error.kind if report.error else None
+    mistakes = [d.mistake for d in report.diagnosis]
+    if watched and not report.passed:
+        return record_watched_failure(report.kata, error_kind, mistakes)
+    return record_grade(report.kata, report.passed, report.devices, report.duration_s, report.file, error_kind, mistakes)
 
 
 def solution_shown(kata: str) -> None:
@@ -144,13 +152,16 @@ def _due_dates(conn) -> dict[str, datetime]:
     return due
 
 
-def statuses(kata_ids: list[str], workspace: Path | None = None) -> dict[str, Status]:
-    """Passed (with the first passing date and the next due date) if any grade passed; in progress once started."""
-    with store.connect(write=False) as conn:
-        rows = conn.execute(
-            "SELECT kata, MIN(CASE WHEN passed THEN graded_at END) AS passed_at, MAX(graded_at) AS graded_at FROM grades GROUP BY kata"
-        ).fetchall()
-        due = _due_dates(conn)
+def statuses(kata_ids: list[str], workspace: Path | None = None, conn: sqlite3.Connection | None = None) -> dict[str, Status]:
+    """Passed (with the first passing date and the next due date) if any grade passed; in progress once started.
+    Read through `conn` when the caller has one open, else through a connection of its own."""
+    if conn is None:
+        with store.connect(write=False) as own:
+            return statuses(kata_ids, workspace, own)
+    rows = conn.execute(
+        "SELECT kata, MIN(CASE WHEN passed THEN graded_at END) AS passed_at, MAX(graded_at) AS graded_at FROM grades GROUP BY kata"
+    ).fetchall()
+    due = _due_dates(conn)
     graded = {row["kata"]: row for row in rows}
     result = {}
     for kata_id in kata_ids:

@@ -106,7 +106,7 @@ def test_a_float_output_size_is_reported_by_dtype():
     floats = types.SimpleNamespace(conv_output_size=as_float)
     got = execute(floats, checks, case, "numpy", "cpu")["outputs"]["size"]
     want = execute(conv, checks, case, "numpy", "cpu")["outputs"]["size"]
-    difference = compare.compare("size", got, want, verdict.tolerance(case), expect_device="cpu")
+    difference = compare.compare("size", got, want, compare.tolerance(case), expect_device="cpu")
     assert not difference.passed and "dtype float64, expected int64" in difference.message
 
 

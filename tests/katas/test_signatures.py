@@ -110,3 +110,13 @@ def test_a_signature_the_submission_made_unreadable_is_called_as_written(tmp_pat
     failed = {c.call for c in report.checks if not c.passed}
     assert failed == {"softmax"}
     assert all("TypeError" in c.message for c in report.checks if not c.passed)
+
+
+def test_a_function_adapted_under_another_name_gets_its_note(tmp_path):
+    submission = tmp_path / "softmax.py"
+    source = _SOFTMAX.format(params="x, axis=-1").replace("def softmax(", "def _softmax(")
+    submission.write_text(source + "\nsoftmax = _softmax\n")
+    report = grader.grade(load().get("softmax"), submission, ["cpu"])
+    assert report.passed, [(c.name, c.message) for c in report.checks if not c.passed][:2]
+    for function in ("softmax", "log_softmax"):
+        assert any(note.startswith(f"`{function}` calls ") for note in report.notes), (function, report.notes)

@@ -134,3 +134,21 @@ def _wait_for(process, text: bytes, seen: bytes, limit: float = 60) -> bytes:
             return seen
         time.sleep(0.05)
     raise AssertionError(f"{text!r} never came: {seen.decode(errors='replace')[-2000:]}")
+
+
+def test_two_files_of_one_kata_graded_at_once_run_its_reference_once(tmp_path, monkeypatch):
+    from dlprep.grading import loaders
+
+    made, referred = [], []
+    make_cases, reference = loaders.make_cases, loaders.reference
+    monkeypatch.setattr(loaders, "make_cases", lambda kata: made.append(kata.id) or make_cases(kata))
+    monkeypatch.setattr(loaders, "reference", lambda kata: referred.append(kata.id) or reference(kata))
+    softmax = load().get("softmax")
+    files = [tmp_path / name / "softmax.py" for name in ("a", "b")]
+    for file in files:
+        file.parent.mkdir()
+        file.write_text(paths.reference("softmax").read_text())
+    with Grader() as grader:
+        reports = [report for _, report in grader.grade_many([(softmax, file) for file in files])]
+    assert all(report.passed for report in reports), [report.error for report in reports]
+    assert made == referred == ["softmax"]

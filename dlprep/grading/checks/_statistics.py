@@ -1,6 +1,7 @@
-"""What the statistical katas (`init`, `dropout`) share: tail bounds whose false-failure rates
-are proven, and NumPy's global random state, which a submission must leave alone (it draws
-only from the generator it is given)."""
+"""What the statistical katas (`init`, `dropout`, `decoding`, `mlm_masking`) share: tail bounds
+whose false-failure rates are proven, the seeds of their draws, and the generators made from
+them, and the global random states (NumPy's, torch's), which a submission must leave alone (it
+draws only from the generator it is given)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,24 @@ def same_state(a, b) -> bool:
         and a["has_gauss"] == b["has_gauss"]
         and a["gauss"] == b["gauss"]
     )
+
+
+def draw_seed(rng: np.random.Generator) -> int:
+    return int(rng.integers(2**62))
+
+
+def torch_generator(like, seed: int):
+    """A torch generator on the device of the tensor `like`, seeded with `seed`."""
+    import torch
+
+    return torch.Generator(device=like.device).manual_seed(seed)
+
+
+def torch_global_states(device) -> list:
+    """torch's global random states that a draw on `device` could advance."""
+    import torch
+
+    states = [torch.random.get_rng_state()]
+    if device.type == "cuda":
+        states.append(torch.cuda.get_rng_state(device))
+    return states

@@ -39,7 +39,7 @@ import math
 import numpy as np
 
 from dlprep.grading import compare
-from dlprep.grading.checks._statistics import LOG_ODDS, bernstein_halfwidth
+from dlprep.grading.checks._statistics import LOG_ODDS, bernstein_halfwidth, draw_seed, torch_generator, torch_global_states
 from dlprep.grading.execute import ProtocolError
 from dlprep.grading.spec import Case
 
@@ -76,16 +76,10 @@ def run(impl, case: Case, args: dict):
         return getattr(impl, case.call)(**args)
     options = {name: args[name] for name in ("temperature", "top_k", "top_p")}
     if protocol == "exact":
-        return impl.sample_next(args["logits"], **options, generator=_generator(args["logits"], args["seed"]))
+        return impl.sample_next(args["logits"], **options, generator=torch_generator(args["logits"], args["seed"]))
     if protocol == "frequencies":
         return _frequencies(impl, args, options)
     return _generator_use(impl, args, options)
-
-
-def _generator(like, seed: int):
-    import torch
-
-    return torch.Generator(device=like.device).manual_seed(seed)
 
 
 def _tied(impl, logits, p):
@@ -119,18 +113,9 @@ def _frequencies(impl, args: dict, options: dict):
 
     row = args["row"]
     logits = row.repeat(args["draws"], 1)  # (N, V)
-    ids = _ids(impl.sample_next(logits, **options, generator=_generator(row, args["seed"])), args["draws"], row.numel())
+    ids = _ids(impl.sample_next(logits, **options, generator=torch_generator(row, args["seed"])), args["draws"], row.numel())
     counts = torch.bincount(ids.to(device="cpu", dtype=torch.int64), minlength=row.numel()).double()
     return (counts / args["draws"]).numpy(), (counts > 0).numpy()
-
-
-def _global_states(device) -> list:
-    import torch
-
-    states = [torch.random.get_rng_state()]
-    if device.type == "cuda":
-        states.append(torch.cuda.get_rng_state(device))
-    return states
 
 
 def _generator_use(impl, args: dict, options: dict):
@@ -138,15 +123,15 @@ def _generator_use(impl, args: dict, options: dict):
 
     logits = args["logits"]
     rows, vocab = logits.shape
-    before = _global_states(logits.device)
-    generator = _generator(logits, args["seed"])
+    before = torch_global_states(logits.device)
+    generator = torch_generator(logits, args["seed"])
     state = generator.get_state()
     first = _ids(impl.sample_next(logits, **options, generator=generator), rows, vocab)
     replay = torch.Generator(device=logits.device)
     replay.set_state(state)
     again = _ids(impl.sample_next(logits, **options, generator=replay), rows, vocab)
-    other = _ids(impl.sample_next(logits, **options, generator=_generator(logits, args["seed"] + 1)), rows, vocab)
-    untouched = all(torch.equal(a, b) for a, b in zip(before, _global_states(logits.device)))
+    other = _ids(impl.sample_next(logits, **options, generator=torch_generator(logits, args["seed"] + 1)), rows, vocab)
+    untouched = all(torch.equal(a, b) for a, b in zip(before, torch_global_states(logits.device)))
     return torch.equal(first, again), not torch.equal(first, other), untouched
 
 
@@ -190,10 +175,6 @@ def _step_fn(args: dict):
 
 
 # -- cases: NumPy only ------------------------------------------------------------------------------
-
-
-def _seed(rng: np.random.Generator) -> int:
-    return int(rng.integers(2**62))
 
 
 def _case(name, call, args, *, dtype="float64", outputs=("logits",), note="", scale=None):
@@ -288,7 +269,7 @@ def _sampling_cases(rng) -> list[Case]:
         return _case(
             f"sample_next {name}: frequencies of {DRAWS} draws", "sample_next",
             {"row": SAMPLING_ROW, "draws": DRAWS, "temperature": temperature, "top_k": top_k, "top_p": top_p,
-             "seed": _seed(rng), "protocol": "frequencies"},
+             "seed": draw_seed(rng), "protocol": "frequencies"},
             dtype=dtype, outputs=FREQUENCY_OUTPUTS, scale=tolerance / compare.TOLERANCES[dtype][1],
             note=(note + "; " if note else "") + f"the row repeated {DRAWS} times, sampled in one call: each token's "
             f"frequency is compared with the reference's own draw within {tolerance:.3f} (two correct draws differ by "
@@ -324,7 +305,7 @@ def _sampling_cases(rng) -> list[Case]:
               {"logits": one_token, "temperature": 1.0, "top_k": None, "top_p": None, "seed": EXACT_SEED,
                "protocol": "exact"}, outputs=("ids",), note="ids (B,) int64 on the logits' device"),
         _case("sample_next uses only the generator given", "sample_next",
-              {"logits": flat, "temperature": 1.0, "top_k": None, "top_p": None, "seed": _seed(rng),
+              {"logits": flat, "temperature": 1.0, "top_k": None, "top_p": None, "seed": draw_seed(rng),
                "protocol": "rng"}, outputs=RNG_OUTPUTS,
               note="called twice with generators in the same state and once with another seed: the same state "
                    "must give the same ids, another seed other ids, and torch's global generator must not move"),

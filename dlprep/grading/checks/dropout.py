@@ -38,7 +38,7 @@ import math
 import numpy as np
 
 from dlprep.grading import compare
-from dlprep.grading.checks._statistics import bernstein_halfwidth, global_state, same_state
+from dlprep.grading.checks._statistics import bernstein_halfwidth, draw_seed, global_state, same_state
 from dlprep.grading.checks._numeric import GRAD_CHECK_SCALE, entry_outputs, expected_at_entries
 from dlprep.grading.compare import Difference, widened
 from dlprep.grading.execute import ProtocolError
@@ -344,10 +344,6 @@ def _generator(outputs: dict, n: int, p: float, training: bool) -> list[Differen
 # -- cases ----------------------------------------------------------------------------------------------------
 
 
-def _seed(rng: np.random.Generator) -> int:
-    return int(rng.integers(2**62))
-
-
 def _shape(shape) -> str:
     return "×".join(map(str, shape))
 
@@ -364,7 +360,7 @@ def _forward_case(rng, name, shape, p, training, protocol, *, dtype="float64", r
     if protocol in ("statistics", "gradient check"):
         x = _nonzero(rng, shape)
     outputs = {"judge": JUDGE_OUTPUTS, "statistics": STATS_OUTPUTS, "rng": RNG_OUTPUTS, "invalid": INVALID_OUTPUTS}
-    args = {"x": x, "p": p, "training": training, "seed": _seed(rng), "protocol": protocol}
+    args = {"x": x, "p": p, "training": training, "seed": draw_seed(rng), "protocol": protocol}
     if protocol != "invalid":
         args["dout"] = _nonzero(rng, shape)
     kwargs = {}

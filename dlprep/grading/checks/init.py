@@ -36,6 +36,7 @@ from dlprep.grading import compare
 from dlprep.grading.checks._statistics import (
     bernstein_halfwidth,
     chi2_ratio_bounds,
+    draw_seed,
     global_state,
     normal_tail,
     same_state,
@@ -215,15 +216,11 @@ def _generator(outputs: dict) -> list[Difference]:
 # -- cases ------------------------------------------------------------------------------------------------
 
 
-def _seed(rng: np.random.Generator) -> int:
-    return int(rng.integers(2**62))
-
-
 def _judge(rng, call, n_in, n_out, note=""):
     return Case(
         name=f"{call}({n_in}, {n_out}): statistics of ~{min(TARGET_DRAWS, MAX_CALLS * n_in * n_out)} weights",
         call=call,
-        args={"n_in": n_in, "n_out": n_out, "seed": _seed(rng), "protocol": "judge"},
+        args={"n_in": n_in, "n_out": n_out, "seed": draw_seed(rng), "protocol": "judge"},
         outputs=JUDGE_OUTPUTS,
         compare="judge",
         note=note,
@@ -234,7 +231,7 @@ def _statistics_case(rng, call, n_in, n_out):
     return Case(
         name=f"{call}({n_in}, {n_out}): one draw summarised",
         call=call,
-        args={"n_in": n_in, "n_out": n_out, "seed": _seed(rng), "protocol": "statistics"},
+        args={"n_in": n_in, "n_out": n_out, "seed": draw_seed(rng), "protocol": "statistics"},
         outputs=stats_outputs(call),
         scale=STATS_ATOL / compare.TOLERANCES["float64"][1],  # absolute tolerance STATS_ATOL
         note=f"one matrix of {n_in * n_out} weights: its rms over the expected σ (1 for a correct "
@@ -259,7 +256,7 @@ def cases(rng: np.random.Generator) -> list[Case]:
         Case(
             name="both functions use only the rng given",
             call="xavier_normal",
-            args={"n_in": 6, "n_out": 4, "seed": _seed(rng), "protocol": "rng"},
+            args={"n_in": 6, "n_out": 4, "seed": draw_seed(rng), "protocol": "rng"},
             outputs=RNG_OUTPUTS,
             note="each function is called twice with np.random.default_rng(seed) and once with another seed: the "
             "same seed must give the same matrix, another seed another one, and np.random's global state must "
@@ -268,7 +265,7 @@ def cases(rng: np.random.Generator) -> list[Case]:
         Case(
             name="weights follow nn.Linear's layout (n_out, n_in)",
             call="xavier_normal",
-            args={"n_in": 3, "n_out": 5, "seed": _seed(rng), "protocol": "layout"},
+            args={"n_in": 3, "n_out": 5, "seed": draw_seed(rng), "protocol": "layout"},
             outputs=LAYOUT_OUTPUTS,
             note="both functions are called with n_in = 3, n_out = 5: the weights are (n_out, n_in) = (5, 3), "
             "so that a layer computes y = x Wᵀ",

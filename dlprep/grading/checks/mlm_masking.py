@@ -34,7 +34,7 @@ import math
 import numpy as np
 
 from dlprep.grading import compare
-from dlprep.grading.checks._statistics import LOG_ODDS, bernstein_halfwidth
+from dlprep.grading.checks._statistics import LOG_ODDS, bernstein_halfwidth, draw_seed, torch_generator, torch_global_states
 from dlprep.grading.compare import Difference
 from dlprep.grading.execute import ProtocolError
 from dlprep.grading.spec import Case
@@ -69,12 +69,6 @@ that a draw missing the last id leaves the first unchanged, and one missing the 
 # -- calling the submission --------------------------------------------------------------------------
 
 
-def _generator(like, seed: int):
-    import torch
-
-    return torch.Generator(device=like.device).manual_seed(seed)
-
-
 def _pair(result, tokens):
     import torch
 
@@ -85,15 +79,6 @@ def _pair(result, tokens):
             shape = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
             raise ProtocolError(f"`{name}` must be a tensor of the tokens' shape {tuple(tokens.shape)}; got {shape}")
     return tuple(result)
-
-
-def _global_states(device) -> list:
-    import torch
-
-    states = [torch.random.get_rng_state()]
-    if device.type == "cuda":
-        states.append(torch.cuda.get_rng_state(device))
-    return states
 
 
 def run(impl, case: Case, args: dict):
@@ -107,8 +92,8 @@ def run(impl, case: Case, args: dict):
                                   p=args["p"])
         return _pair(result, original)
 
-    before = _global_states(tokens.device)
-    generator = _generator(tokens, seed)
+    before = torch_global_states(tokens.device)
+    generator = torch_generator(tokens, seed)
     state = generator.get_state()
     inputs, labels = call(tokens, generator)
     if protocol == "exact":
@@ -118,10 +103,10 @@ def run(impl, case: Case, args: dict):
     replay = torch.Generator(device=tokens.device)
     replay.set_state(state)
     again = call(original.clone(), replay)
-    other = call(original.clone(), _generator(tokens, seed + 1))
+    other = call(original.clone(), torch_generator(tokens, seed + 1))
     same = torch.equal(inputs, again[0]) and torch.equal(labels, again[1])
     differs = not (torch.equal(inputs, other[0]) and torch.equal(labels, other[1]))
-    untouched = all(torch.equal(a, b) for a, b in zip(before, _global_states(tokens.device)))
+    untouched = all(torch.equal(a, b) for a, b in zip(before, torch_global_states(tokens.device)))
     if protocol == "rng":
         return same, differs, untouched
     return inputs, labels, same, differs, untouched
@@ -284,10 +269,6 @@ SMALL_IDS = {"vocab_size": 10, "pad": 0, "cls": 1, "sep": 2, "mask": 3, "ordinar
 """A vocabulary of 10 where special ids are 4 of 10, so that where random tokens land shows."""
 
 
-def _seed(rng: np.random.Generator) -> int:
-    return int(rng.integers(2**62))
-
-
 def _sequences(rng, shape, ids: dict):
     """Rows of [CLS] words … [SEP] [PAD] …, content of random length; special_mask marks the special positions."""
     rows = shape[0] if len(shape) == 2 else 1
@@ -303,7 +284,7 @@ def _sequences(rng, shape, ids: dict):
 def _args(rng, shape, ids, p, protocol):
     tokens, special = _sequences(rng, shape, ids)
     return {"tokens": tokens, "mask_token_id": ids["mask"], "vocab_size": ids["vocab_size"], "special_mask": special,
-            "p": p, "seed": _seed(rng), "protocol": protocol,
+            "p": p, "seed": draw_seed(rng), "protocol": protocol,
             "special_ids": (ids["pad"], ids["cls"], ids["sep"], ids["mask"])}
 
 

@@ -62,6 +62,13 @@ def offered() -> dict[str, str | None]:
     }
 
 
+def learn_the_machine() -> None:
+    """Ask the kernel once what it offers (the answers are cached): the learner host asks before
+    it forks, so that no learner's process spends its time limit asking again."""
+    landlock.abi()
+    seccomp.available()
+
+
 def _why_no_user(landlock_available: bool) -> str | None:
     if not user.available():
         return "dlprep does not run as root, so it cannot give the process a user of its own"

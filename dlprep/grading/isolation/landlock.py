@@ -13,6 +13,7 @@ the interface is small and stable.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import platform
 
@@ -43,6 +44,7 @@ _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
 
 
+@functools.cache
 def abi() -> int:
     """The kernel's Landlock ABI version; 0 where there is none (or it is disabled)."""
     numbers = _SYSCALLS.get(platform.machine())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import functools
 import os
 
 _ALLOW = 0x7FFF0000
@@ -40,6 +41,7 @@ def _errno_action(code: int) -> int:
     return 0x00050000 | (code & 0xFFFF)
 
 
+@functools.cache
 def _library():
     name = ctypes.util.find_library("seccomp") or "libseccomp.so.2"
     try:
@@ -56,6 +58,7 @@ def _library():
     return lib
 
 
+@functools.cache
 def available() -> bool:
     return os.path.exists("/proc/self/status") and _library() is not None and _mode_supported()
 

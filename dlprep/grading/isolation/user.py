@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import ctypes
 import os
-import signal
 import stat
 import sys
+
+from dlprep.grading.isolation.limits import _libc, _prctl
 
 FIRST_ID = 2_000_000_000
 """Far above any id a system gives its users (they stop below 2³¹ − 1, nobody is 65534)."""
@@ -27,8 +28,6 @@ PR_SET_KEEPCAPS = 8
 PR_CAPBSET_DROP = 24
 _CAPABILITY_VERSION_3 = 0x20080522
 _SYS_CAPSET = {"x86_64": 126, "aarch64": 91}
-
-_libc = ctypes.CDLL(None, use_errno=True)
 
 
 class _CapHeader(ctypes.Structure):
@@ -81,40 +80,22 @@ def become(uid: int, folder: str, *, keep_read_search: bool) -> None:
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
     if keep_read_search:
-        only = 1 << CAP_DAC_READ_SEARCH
-        data = (_CapData * 2)(_CapData(only, only, 0), _CapData(0, 0, 0))
-        header = _CapHeader(_CAPABILITY_VERSION_3, 0)
-        if _libc.syscall(_SYS_CAPSET[os.uname().machine], ctypes.byref(header), data) != 0:
-            raise OSError(ctypes.get_errno(), "capset failed")
+        _capset(1 << CAP_DAC_READ_SEARCH)
         _prctl(PR_SET_KEEPCAPS, 0)
     os.environ["HOME"] = folder
 
 
 def drop_capabilities() -> None:
     """Give up CAP_DAC_READ_SEARCH (when Landlock, which was to confine it, could not be set up)."""
-    data = (_CapData * 2)(_CapData(0, 0, 0), _CapData(0, 0, 0))
+    _capset(0)
+
+
+def _capset(capabilities: int) -> None:
+    """Make `capabilities` (a mask of the first 32) this process's effective and permitted ones, and no others."""
+    data = (_CapData * 2)(_CapData(capabilities, capabilities, 0), _CapData(0, 0, 0))
     header = _CapHeader(_CAPABILITY_VERSION_3, 0)
     if _libc.syscall(_SYS_CAPSET[os.uname().machine], ctypes.byref(header), data) != 0:
         raise OSError(ctypes.get_errno(), "capset failed")
-
-
-def _prctl(option: int, value: int) -> None:
-    if _libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0) != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, f"prctl({option}): {os.strerror(errno)}")
-
-
-def end_everything_of(uid: int) -> None:
-    """SIGKILL every process of `uid`, descendants that escaped the process group included: a
-    process of that user, signalling -1, reaches exactly the processes of that user."""
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.setresuid(uid, uid, uid)
-            os.kill(-1, signal.SIGKILL)
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
 
 
 def installation() -> list[str]:
